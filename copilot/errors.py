@@ -1,0 +1,184 @@
+"""Typed errors for Desk Copilot.
+
+Every failure a user can meet is one of these. Each message is one line that names the file,
+profile or server involved and says what to do; the CLI prints ``str(error)`` and the app shows
+the same text. Callers branch on the type, never on the message.
+
+Hierarchy::
+
+    CopilotError
+    ├── UsageError                 bad arguments (CLI exit code 2)
+    ├── ConfigError                settings or profile problems
+    │   ├── ProfileNotFound
+    │   ├── KeyMissing             no key in the keyring or the environment
+    │   └── SecretStoreUnavailable no usable OS keyring backend
+    ├── ModelError                 anything that went wrong talking to a model
+    │   ├── ServerUnavailable      connection refused, DNS failure, disconnect mid-stream
+    │   ├── ModelTimeout
+    │   ├── AuthError              key rejected (401/403)
+    │   ├── RateLimited            429 after the retries
+    │   ├── ServerError            5xx after the retries
+    │   ├── ModelNotFound          the server does not have the model
+    │   ├── ContextTooLong
+    │   ├── BadResponse            malformed stream, invalid JSON after the repair round
+    │   └── EmbeddedUnavailable    llama-cpp-python or the GGUF file missing
+    ├── DocumentError              a user's file cannot be used
+    │   ├── LegacyFormat           .doc / .ppt / .xls where the new format is needed
+    │   ├── EncryptedDocument
+    │   ├── BadDocument            corrupt, not the format it claims
+    │   ├── EmptyDocument
+    │   └── DocumentTooLarge
+    ├── OutputExists               the output file exists and --force was not given
+    ├── PromptError                template missing, invalid or failing to render
+    ├── UnsafeOutput               model output refused by a guard (SQL that writes, ...)
+    └── Cancelled                  the user cancelled
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = [
+    "AuthError",
+    "BadDocument",
+    "BadResponse",
+    "Cancelled",
+    "ConfigError",
+    "ContextTooLong",
+    "CopilotError",
+    "DocumentError",
+    "DocumentTooLarge",
+    "EmbeddedUnavailable",
+    "EmptyDocument",
+    "EncryptedDocument",
+    "KeyMissing",
+    "LegacyFormat",
+    "ModelError",
+    "ModelNotFound",
+    "ModelTimeout",
+    "OutputExists",
+    "ProfileNotFound",
+    "PromptError",
+    "RateLimited",
+    "SecretStoreUnavailable",
+    "ServerError",
+    "ServerUnavailable",
+    "UnsafeOutput",
+    "UsageError",
+]
+
+
+class CopilotError(Exception):
+    """Base of every error Desk Copilot reports to a user; ``str()`` is the one-line message."""
+
+    exit_code = 1
+
+
+class UsageError(CopilotError):
+    exit_code = 2
+
+
+class ConfigError(CopilotError):
+    pass
+
+
+class ProfileNotFound(ConfigError):
+    pass
+
+
+class KeyMissing(ConfigError):
+    pass
+
+
+class SecretStoreUnavailable(ConfigError):
+    pass
+
+
+class ModelError(CopilotError):
+    pass
+
+
+class ServerUnavailable(ModelError):
+    pass
+
+
+class ModelTimeout(ModelError):
+    pass
+
+
+class AuthError(ModelError):
+    pass
+
+
+class RateLimited(ModelError):
+    pass
+
+
+class ServerError(ModelError):
+    pass
+
+
+class ModelNotFound(ModelError):
+    pass
+
+
+class ContextTooLong(ModelError):
+    pass
+
+
+class BadResponse(ModelError):
+    pass
+
+
+class EmbeddedUnavailable(ModelError):
+    pass
+
+
+class DocumentError(CopilotError):
+    """A user's file cannot be used. ``path`` names it; the message already includes it."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path.name}: {reason}")
+
+
+class LegacyFormat(DocumentError):
+    pass
+
+
+class EncryptedDocument(DocumentError):
+    pass
+
+
+class BadDocument(DocumentError):
+    pass
+
+
+class EmptyDocument(DocumentError):
+    pass
+
+
+class DocumentTooLarge(DocumentError):
+    pass
+
+
+class OutputExists(CopilotError):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        super().__init__(f"{self.path} already exists — choose another output or pass --force")
+
+
+class PromptError(CopilotError):
+    pass
+
+
+class UnsafeOutput(CopilotError):
+    pass
+
+
+class Cancelled(CopilotError):
+    exit_code = 130
+
+    def __init__(self, message: str = "Cancelled") -> None:
+        super().__init__(message)

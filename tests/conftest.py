@@ -1,0 +1,98 @@
+"""Shared fixtures: every test gets its own DESK_COPILOT_HOME and an in-memory keyring, so no test
+touches the real home or the OS key store; model calls go to a real local fake server."""
+
+from __future__ import annotations
+
+import importlib.abc
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+if os.environ.get("DESK_COPILOT_BLOCK_QT") == "1":
+    # The core suite runs once with Qt unimportable: proves copilot/ works without it.
+    class _BlockQt(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name.split(".")[0] in {"PySide6", "shiboken6"}:
+                raise ImportError(f"{name} is blocked for this test run")
+            return None
+
+    sys.meta_path.insert(0, _BlockQt())
+
+_KEY_VARS = ("OPENAI_API_KEY", "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY")
+
+
+def _find_corpus() -> Path:
+    for candidate in (ROOT.parent / "shared" / "corpus", ROOT / ".." / "shared" / "corpus"):
+        if candidate.is_dir():
+            return candidate.resolve()
+    raise FileNotFoundError("../shared/corpus not found beside the project")
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    import keyring
+
+    from copilot.logsetup import configure_logging
+    from copilot.models import clear_provider_cache
+    from tests.memory_keyring import MemoryKeyring
+
+    home = tmp_path / "desk-copilot-home"
+    home.mkdir()
+    monkeypatch.setenv("DESK_COPILOT_HOME", str(home))
+    for var in _KEY_VARS:
+        monkeypatch.delenv(var, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(MemoryKeyring())
+    clear_provider_cache()
+    configure_logging()
+    yield home
+    clear_provider_cache()
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def memory_keyring() -> object:
+    import keyring
+
+    return keyring.get_keyring()
+
+
+@pytest.fixture
+def fake_server() -> Iterator[object]:
+    from tests.fake_openai_server import FakeOpenAIServer
+
+    with FakeOpenAIServer(models=["fake-model", "fake-model-2"]) as server:
+        yield server
+
+
+def add_fake_profile(server: object, name: str = "fake", **changes: object) -> str:
+    """Register a profile pointing at ``server`` and return its name."""
+    import dataclasses
+
+    from copilot.models.profiles import Profile, add_profile
+
+    profile = Profile(name, base_url=server.base_url, model="fake-model", timeout=10.0,  # type: ignore[attr-defined]
+                      concurrency=4, retries=3, context_window=8192)
+    add_profile(dataclasses.replace(profile, **changes), replace=True)  # type: ignore[arg-type]
+    return name
+
+
+@pytest.fixture
+def fake_profile(fake_server: object) -> str:
+    """A profile named "fake" pointing at the fake server."""
+    return add_fake_profile(fake_server)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    return _find_corpus()
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return ROOT / "examples"
