@@ -18,7 +18,7 @@ if os.environ.get("DESK_COPILOT_BLOCK_QT") == "1":
     class _BlockQt(importlib.abc.MetaPathFinder):
         def find_spec(self, name: str, path: object = None, target: object = None) -> None:
             if name.split(".")[0] in {"PySide6", "shiboken6"}:
-                raise ImportError(f"{name} is blocked for this test run")
+                raise ModuleNotFoundError(f"No module named {name!r} (blocked for this test run)", name=name)
             return None
 
     sys.meta_path.insert(0, _BlockQt())

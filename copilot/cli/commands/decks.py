@@ -1,0 +1,170 @@
+"""PowerPoint commands: ``outline`` (topic/document → outline .md), ``build`` (.md → .pptx in a
+template), ``read-deck`` (.pptx → outline .md, optionally with a critique)."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+from typing import Any
+
+from copilot.cli.common import add_profile_arg, drive, emit_json, err, out, sigint_cancels
+from copilot.errors import CopilotError, UsageError
+
+_FORMAT_HELP = "see docs/outline-format.md for the outline Markdown format"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("outline", help="make a deck outline (.md) from a topic or a document",
+                       description="Ask the model for a slide outline — from a topic, or from a .docx/.md/.txt "
+                                   "of any length (long documents are summarised section by section). "
+                                   f"Edit the result, then run 'build'. {_FORMAT_HELP}.")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--topic", metavar="TEXT", help='what the deck is about, e.g. "Q3 service review for management"')
+    src.add_argument("--from", dest="source", metavar="FILE", help="a .docx, .md or .txt to turn into slides")
+    p.add_argument("--slides", type=int, default=10, metavar="N", help="slides in the deck, title slide included "
+                                                                       "(default 10)")
+    p.add_argument("--audience", default="", metavar="TEXT", help="who will watch it")
+    p.add_argument("--tone", default="", metavar="TEXT", help="e.g. formal, friendly")
+    p.add_argument("--lang", choices=["zh", "en"], help="language of the deck (default: from the input)")
+    p.add_argument("--no-notes", action="store_true", help="no speaker notes (saves model calls)")
+    p.add_argument("--output", "-o", required=True, metavar="DECK.md", help="the outline file to write")
+    p.add_argument("--force", action="store_true", help="overwrite the output if it exists")
+    p.add_argument("--json", action="store_true", help="print a JSON summary instead of progress")
+    add_profile_arg(p)
+    p.set_defaults(func=run_outline)
+
+    b = sub.add_parser("build", help="build a .pptx from an outline .md in your template",
+                       description="Build a PowerPoint deck from an outline file, using the slide layouts and "
+                                   "placeholders of your template (.pptx or .potx; python-pptx's plain default "
+                                   "otherwise). Long slides continue on '… (cont.)' slides. " + _FORMAT_HELP + ".")
+    b.add_argument("outline", metavar="DECK.md", help="the outline file")
+    b.add_argument("--output", "-o", required=True, metavar="DECK.pptx", help="the deck to write")
+    b.add_argument("--template", "-t", metavar="TEMPLATE", help="your .pptx or .potx template (its sample "
+                                                                "slides are not copied)")
+    b.add_argument("--force", action="store_true", help="overwrite the output if it exists")
+    b.add_argument("--json", action="store_true", help="print a JSON summary")
+    b.set_defaults(func=run_build)
+
+    r = sub.add_parser("read-deck", help="read a .pptx back as an outline (.md), optionally critiqued",
+                       description="Read titles, bullets with levels, notes and table text of a deck, in slide "
+                                   "order, as outline Markdown. --critique adds automatic checks and the "
+                                   "model's review of structure and titles.")
+    r.add_argument("deck", metavar="IN.pptx", help="the deck to read (never modified)")
+    r.add_argument("--output", "-o", metavar="OUT.md", help="write the outline here (default: stdout)")
+    r.add_argument("--critique", action="store_true", help="also review the deck (uses the model)")
+    r.add_argument("--no-model", action="store_true", help="with --critique: automatic checks only")
+    r.add_argument("--lang", choices=["zh", "en"], help="language of the critique (default: the deck's)")
+    r.add_argument("--force", action="store_true", help="overwrite the output if it exists")
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    add_profile_arg(r)
+    r.set_defaults(func=run_read_deck)
+
+
+def _record(task: str, started: float, status: str, **kw: Any) -> None:
+    from copilot import history
+
+    history.record(task=task, status=status, seconds=time.time() - started, started=started, **kw)
+
+
+def run_outline(args: argparse.Namespace) -> int:
+    from copilot.atomic import check_output, write_text
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.outline_deck import OutlineResult, outline_deck
+
+    output = Path(args.output)
+    check_output(output, force=args.force)
+    if args.source and not Path(args.source).exists():
+        raise UsageError(f"outline: --from {args.source}: no such file")
+    provider = get_provider(args.profile)
+    started = time.time()
+    template = "deck.outline_topic" if args.topic is not None else "deck.outline_document"
+    try:
+        with sigint_cancels(CancelToken()) as token:
+            result: OutlineResult = drive(
+                outline_deck(provider, topic=args.topic, source=args.source, slides=args.slides,
+                             audience=args.audience, tone=args.tone, lang=args.lang, notes=not args.no_notes,
+                             cancel=token),
+                stream_deltas=False, show_progress=not args.json)
+        write_text(output, result.markdown, force=args.force)
+    except CopilotError as exc:
+        _record("outline_deck", started, type(exc).__name__, template=template, profile=provider.name,
+                model=provider.model, error=str(exc), input_text=args.topic)
+        raise
+    _record("outline_deck", started, "ok", template=result.template, profile=provider.name, model=result.model,
+            tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out, output_path=output,
+            input_text=args.topic, output_text=result.markdown)
+    if args.json:
+        emit_json({"output": str(output), "slides": result.outline.slide_count(), "title": result.outline.title,
+                   "model": result.model, "profile": provider.name, "calls": result.calls,
+                   "summarised_chunks": result.summarised_chunks,
+                   "tokens_in": result.usage.tokens_in, "tokens_out": result.usage.tokens_out})
+    else:
+        err(f"wrote {output} ({result.outline.slide_count()} slides) — edit it, then: "
+            f"desk-copilot build {output} -o {output.with_suffix('.pptx').name}")
+    return 0
+
+
+def run_build(args: argparse.Namespace) -> int:
+    from copilot.tasks.build_deck import BuildResult, build_deck
+
+    started = time.time()
+    try:
+        result: BuildResult = drive(build_deck(args.outline, args.output, template=args.template, force=args.force),
+                                    stream_deltas=False, show_progress=not args.json)
+    except CopilotError as exc:
+        _record("build_deck", started, type(exc).__name__, error=str(exc), template=args.template)
+        raise
+    _record("build_deck", started, "ok", template=args.template, output_path=result.path)
+    if args.json:
+        emit_json({"output": str(result.path), "slides": result.slides,
+                   "added_for_overflow": result.added_for_overflow, "template": result.template})
+    else:
+        err(f"wrote {result.path} ({result.slides} slides, template: {result.template})")
+    return 0
+
+
+def run_read_deck(args: argparse.Namespace) -> int:
+    from copilot.atomic import check_output, write_text
+    from copilot.cancel import CancelToken
+    from copilot.models import Provider, get_provider
+    from copilot.tasks.read_deck import ReadDeckResult, read_deck_task
+
+    if args.output:
+        check_output(Path(args.output), force=args.force)
+    provider: Provider | None = None
+    if args.critique and not args.no_model:
+        provider = get_provider(args.profile)
+    started = time.time()
+    try:
+        with sigint_cancels(CancelToken()) as token:
+            result: ReadDeckResult = drive(read_deck_task(args.deck, critique=args.critique, provider=provider,
+                                                          lang=args.lang, cancel=token),
+                                           stream_deltas=False, show_progress=False)
+        if args.output:
+            write_text(args.output, result.markdown, force=args.force)
+    except CopilotError as exc:
+        if provider is not None:
+            _record("read_deck", started, type(exc).__name__, template="deck.critique", profile=provider.name,
+                    model=provider.model, error=str(exc))
+        raise
+    if provider is not None:
+        _record("read_deck", started, "ok", template="deck.critique", profile=provider.name, model=result.model,
+                tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out,
+                output_text=result.critique_markdown)
+    if args.json:
+        emit_json({"deck": str(result.path), "slides": result.slides, "outline": result.markdown,
+                   "output": args.output,
+                   "findings": [{"slide": f.slide, "kind": f.kind, "message": f.message} for f in result.findings],
+                   "critique": result.critique.model_dump() if result.critique else None})
+        return 0
+    if not args.output:
+        out(result.markdown.rstrip("\n"))
+    else:
+        err(f"wrote {args.output} ({result.slides} slides)")
+    if args.critique:
+        if not args.output:
+            out("\n---\n")
+        out(result.critique_markdown.rstrip("\n"))
+    return 0
