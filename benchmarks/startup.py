@@ -1,0 +1,114 @@
+"""Cold start of the desktop app to its first painted main window, against a minimal PySide6 window.
+
+Both are measured in the same run, alternating, under Xvfb (started here unless DISPLAY is set):
+a fresh Python process each time, timed from spawn until the process reports the first Paint
+event of its main window. Prints the medians of 5 and the ratio (goal <= 1.3).
+
+    python benchmarks/startup.py [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+_FILTER = r"""
+import os, sys
+from PySide6.QtCore import QObject, QEvent
+class _FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and obj.isWidgetType() and obj.isWindow() \
+                and obj.objectName() == "MainWindow":
+            sys.stdout.write("PAINTED\n"); sys.stdout.flush(); os._exit(0)
+        return False
+"""
+
+MINIMAL = _FILTER + r"""
+from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+app = QApplication(sys.argv[:1])
+f = _FirstPaint(); app.installEventFilter(f)
+w = QMainWindow(); w.setObjectName("MainWindow"); w.setWindowTitle("Minimal")
+w.setCentralWidget(QLabel("hello")); w.resize(1180, 760); w.show()
+app.exec()
+"""
+
+APP = _FILTER + r"""
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+f = _FirstPaint(); app.installEventFilter(f)
+from ui.app import run_app
+sys.exit(run_app([]))
+"""
+
+
+def _start_xvfb() -> tuple[subprocess.Popen[bytes] | None, str]:
+    if os.environ.get("DISPLAY"):
+        return None, os.environ["DISPLAY"]
+    if shutil.which("Xvfb") is None:
+        raise SystemExit("Xvfb is needed (apt-get install xvfb) or set DISPLAY")
+    number = next(n for n in range(150, 400) if not Path(f"/tmp/.X11-unix/X{n}").exists()
+                  and not Path(f"/tmp/.X{n}-lock").exists())
+    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{number}").exists():
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit("Xvfb did not start")
+        time.sleep(0.05)
+    return proc, f":{number}"
+
+
+def _time_once(code: str, display: str) -> float:
+    home = tempfile.mkdtemp(prefix="startup-bench-")
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "DESK_COPILOT_HOME": home,
+           "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=str(ROOT), env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    _, err = proc.communicate()
+    shutil.rmtree(home, ignore_errors=True)
+    if line.strip() != "PAINTED":
+        raise SystemExit(f"the window never painted: {err[-2000:]}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    xvfb, display = _start_xvfb()
+    try:
+        _time_once(MINIMAL, display)  # warm the OS file cache for both: "cold" = a new process
+        _time_once(APP, display)
+        minimal: list[float] = []
+        app: list[float] = []
+        for _ in range(args.runs):
+            minimal.append(_time_once(MINIMAL, display))
+            app.append(_time_once(APP, display))
+    finally:
+        if xvfb is not None:
+            xvfb.terminate()
+            xvfb.wait(10)
+    m_min, m_app = statistics.median(minimal), statistics.median(app)
+    print(f"minimal PySide6 window: median {m_min * 1000:.0f} ms  ({', '.join(f'{t * 1000:.0f}' for t in minimal)})")
+    print(f"Desk Copilot main window: median {m_app * 1000:.0f} ms  ({', '.join(f'{t * 1000:.0f}' for t in app)})")
+    print(f"ratio app/minimal: {m_app / m_min:.2f}  (goal <= 1.3)")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPU(s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Main window: files routed by type, menus and shortcuts, banner, recent files, drag and drop,
+language switch, closing with a job running, excepthook, single-instance handoff."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from tests.ui.conftest import make_docx
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def _first(kind: str) -> Path:
+    files = sorted((CORPUS / kind).glob(f"*.{kind}"))
+    if not files:
+        pytest.skip(f"no {kind} in the corpus")
+    return files[0]
+
+
+def test_each_kind_of_file_opens_in_its_workspace(window: object, tmp_path: Path, qtbot: object) -> None:
+    docx = make_docx(tmp_path / "a.docx", ["Hello there."])
+    code = tmp_path / "a.py"
+    code.write_text("print('hi')\n", encoding="utf-8")
+    prompt = tmp_path / "mine.md"
+    prompt.write_text("---\nid: mine.hello\nname: Hello\ncategory: mine\ninputs: {text: {type: text}}\n---\n"
+                      "user:\n{{ text }}\n", encoding="utf-8")
+    cases = {"word": docx, "excel": _first("xlsx"), "powerpoint": _first("pptx"), "code": code, "prompts": prompt}
+    for key, path in cases.items():
+        assert window.open_path(path), window.banner.text()  # type: ignore[attr-defined]
+        assert window.current_key() == key  # type: ignore[attr-defined]
+        ws = window.workspaces[key]  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda ws=ws: not ws.is_busy(), timeout=60000)  # type: ignore[attr-defined]
+    assert window.recent_files()[0] == str(prompt.resolve())  # type: ignore[attr-defined]
+
+
+def test_unknown_file_shows_banner(window: object, tmp_path: Path) -> None:
+    path = tmp_path / "notes.xyz"
+    path.write_text("x", encoding="utf-8")
+    assert not window.open_path(path)  # type: ignore[attr-defined]
+    assert "notes.xyz" in window.banner.text()  # type: ignore[attr-defined]
+
+
+def test_menus_and_shortcuts(window: object) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]  # type: ignore[attr-defined]
+    assert titles == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+    assert window.act_open.shortcut().toString() == "Ctrl+O"  # type: ignore[attr-defined]
+    assert window.act_save.shortcut().toString() == "Ctrl+S"  # type: ignore[attr-defined]
+    assert window.act_cancel.shortcut().toString() == "Esc"  # type: ignore[attr-defined]
+    assert "Ctrl+Return" in [s.toString() for s in window.act_run.shortcuts()]  # type: ignore[attr-defined]
+    assert window.windowTitle() == "Desk Copilot"  # type: ignore[attr-defined]
+
+
+def test_drag_and_drop_opens(window: object, tmp_path: Path) -> None:
+    path = make_docx(tmp_path / "dropped.docx", ["Dropped."])
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)  # type: ignore[attr-defined]
+    assert window.current_key() == "word"  # type: ignore[attr-defined]
+    assert window.workspaces["word"].current_path == path  # type: ignore[attr-defined]
+
+
+def test_language_switch_changes_visible_texts(window: object, qtbot: object) -> None:
+    word = window.workspace("word")  # type: ignore[attr-defined]
+    assert word.run_button.text() == "Polish"
+    window.set_language("zh_CN")  # type: ignore[attr-defined]
+    qtbot.wait(50)
+    assert window.menu_file.title() == "文件(&F)"  # type: ignore[attr-defined]
+    assert word.run_button.text() == "润色"
+    assert window.switcher.item(4).text() == "提示词"  # type: ignore[attr-defined]
+    from copilot.settings import load_settings
+
+    assert load_settings().language == "zh_CN"
+    window.set_language("en")  # type: ignore[attr-defined]
+    qtbot.wait(50)
+    assert word.run_button.text() == "Polish" and window.menu_file.title() == "&File"  # type: ignore[attr-defined]
+
+
+def test_theme_switch_persists(window: object) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from copilot.settings import load_settings
+
+    window.set_theme("dark")  # type: ignore[attr-defined]
+    assert load_settings().theme == "dark"
+    assert QApplication.palette().window().color().lightness() < 100
+    window.set_theme("light")  # type: ignore[attr-defined]
+    assert QApplication.palette().window().color().lightness() > 150
+
+
+def test_close_with_running_job_asks_and_cancels(window: object, qtbot: object, fake_server: object,
+                                                 tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    fake_server.latency = 2.0  # type: ignore[attr-defined]
+    window.open_path(make_docx(tmp_path / "a.docx", ["Please read the draft."]))  # type: ignore[attr-defined]
+    ws = window.workspaces["word"]  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not ws.is_busy(), timeout=30000)
+    ws.run()
+    asked: list[str] = []
+
+    def answer(*args: object, **kw: object) -> QMessageBox.StandardButton:
+        asked.append(str(args[2]))
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    assert not window.close()  # type: ignore[attr-defined]
+    assert window.isVisible() and ws.is_busy()  # type: ignore[attr-defined]
+    assert window.close()  # type: ignore[attr-defined]
+    assert len(asked) == 2 and "Word" in asked[0]
+    assert not ws.is_busy()
+
+
+def test_excepthook_logs_and_shows(desk: object, window: object, monkeypatch: pytest.MonkeyPatch,
+                                   isolated_home: Path) -> None:
+    import logging
+
+    from ui.app import install_excepthook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_excepthook(desk)  # type: ignore[arg-type]
+    try:
+        raise ValueError("boom in a slot")
+    except ValueError:
+        sys.excepthook(*sys.exc_info())  # type: ignore[arg-type]
+    assert "boom in a slot" in window.banner.text()  # type: ignore[attr-defined]
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    log = (isolated_home / "logs" / "desk-copilot.log").read_text(encoding="utf-8")
+    assert "boom in a slot" in log and "Traceback" in log
+
+
+def test_dispatch_and_hooks(desk: object) -> None:
+    got: list[dict[str, object]] = []
+    desk.add_handler("quick", got.append)  # type: ignore[attr-defined]
+    assert desk.dispatch({"cmd": "quick", "template": "polish.formal"})  # type: ignore[attr-defined]
+    assert got == [{"cmd": "quick", "template": "polish.formal"}]
+    assert not desk.dispatch({"cmd": "nope"})  # type: ignore[attr-defined]
+
+
+def test_single_instance_handoff(desk: object, qtbot: object, tmp_path: Path) -> None:
+    """A second launch (a real process) hands its file to the running instance and exits 0."""
+    from ui.single_instance import SingleInstance
+
+    server = SingleInstance()
+    assert server.listen()
+    server.sig_message.connect(desk.dispatch)  # type: ignore[attr-defined]
+    desk.server = server  # type: ignore[attr-defined]  # closed by desk.shutdown()
+    path = make_docx(tmp_path / "handed.docx", ["Handed over."])
+    proc = subprocess.Popen([sys.executable, "-m", "ui.launcher", "app", str(path)],
+                            cwd=str(Path(__file__).resolve().parents[2]),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=60000)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    _out, err = proc.communicate()
+    assert proc.returncode == 0, err
+    window = desk.window  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window is not None or desk.window is not None, timeout=10000)  # type: ignore[attr-defined]
+    window = desk.window  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: window.workspaces.get("word") is not None
+                    and window.workspaces["word"].current_path == path, timeout=10000)

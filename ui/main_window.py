@@ -1,0 +1,625 @@
+"""The main window: workspace switcher, menus, shortcuts, error banner, status bar, drag and drop.
+
+Workspaces are created on first use (their modules import the document libraries lazily), so the
+window paints quickly; files are routed to the workspace whose ``file_suffixes`` match.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.runner import Runner
+from ui.theme import banner_style, icon, switcher_style
+from ui.workspaces.base import Workspace
+
+__all__ = ["WORKSPACES", "MainWindow"]
+
+log = logging.getLogger(__name__)
+
+# (key, module, class). Excel and PowerPoint are the UI-data helper's; skipped if missing.
+WORKSPACES: tuple[tuple[str, str, str], ...] = (
+    ("word", "ui.workspaces.word", "WordWorkspace"),
+    ("excel", "ui.workspaces.excel", "ExcelWorkspace"),
+    ("powerpoint", "ui.workspaces.powerpoint", "PowerPointWorkspace"),
+    ("code", "ui.workspaces.code", "CodeWorkspace"),
+    ("prompts", "ui.workspaces.prompts", "PromptsWorkspace"),
+)
+_MAX_RECENT = 10
+
+
+def _workspace_title(key: str) -> str:
+    titles = {
+        "word": QCoreApplication.translate("MainWindow", "Word"),
+        "excel": QCoreApplication.translate("MainWindow", "Excel"),
+        "powerpoint": QCoreApplication.translate("MainWindow", "PowerPoint"),
+        "code": QCoreApplication.translate("MainWindow", "Code"),
+        "prompts": QCoreApplication.translate("MainWindow", "Prompts"),
+    }
+    return titles.get(key, key)
+
+
+class ErrorBanner(QFrame):
+    """A one-line error above the workspace, closable; the same text the CLI prints."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("errorBanner")
+        self.setStyleSheet(banner_style())
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        self.icon = QLabel("⚠")
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.close_button = QToolButton()
+        self.close_button.setAutoRaise(True)
+        self.close_button.setIcon(icon("reject"))
+        self.close_button.clicked.connect(self.hide)
+        layout.addWidget(self.icon)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.close_button)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+    def text(self) -> str:
+        return self.label.text() if self.isVisible() else ""
+
+
+class MainWindow(QMainWindow):
+    sig_first_paint = Signal()
+    """Emitted once, just after the window was first painted (deferred start-up work hooks here)."""
+
+    def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.workspaces: dict[str, Workspace] = {}
+        self._classes: dict[str, type[Workspace] | None] = {}
+        self._busy: set[str] = set()
+        self._painted = False
+        self._defer_workspaces = False
+        self.setObjectName("MainWindow")
+        self.setAcceptDrops(True)
+        self.resize(1180, 760)
+
+        central = QWidget()
+        outer = QHBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.switcher = QListWidget()
+        self.switcher.setObjectName("workspaceList")
+        self.switcher.setIconSize(QSize(22, 22))
+        self.switcher.setFixedWidth(150)
+        self.switcher.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.switcher.setStyleSheet(switcher_style())
+        outer.addWidget(self.switcher)
+        right = QVBoxLayout()
+        right.setContentsMargins(8, 8, 8, 0)
+        self.banner = ErrorBanner()
+        right.addWidget(self.banner)
+        self.stack = QStackedWidget()
+        right.addWidget(self.stack, 1)
+        outer.addLayout(right, 1)
+        self.setCentralWidget(central)
+
+        self._pages: dict[str, QWidget] = {}
+        for key, _, _ in WORKSPACES:
+            item = QListWidgetItem(icon(key), _workspace_title(key))
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.switcher.addItem(item)
+            placeholder = QWidget()
+            self._pages[key] = placeholder
+            self.stack.addWidget(placeholder)
+        self.switcher.currentRowChanged.connect(self._on_switcher_row_changed)
+
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(160)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        self.statusBar().addPermanentWidget(self.progress)
+        self._build_actions()
+        self._build_menus()
+        self.runner.sig_running_changed.connect(self._update_actions)
+        self.retranslate()
+        # The first workspace is built right after the first paint, so the window shows at once.
+        self._defer_workspaces = True
+        self.switcher.setCurrentRow(0)
+        self._restore_geometry()
+        self.sig_first_paint.connect(self._on_first_paint)
+
+    # -- actions and menus -----------------------------------------------------------------------
+    def _build_actions(self) -> None:
+        def action(name: str, slot: object, shortcut: QKeySequence | str | None = None,
+                   icon_name: str | None = None) -> QAction:
+            act = QAction(self)
+            act.setObjectName(name)
+            if shortcut is not None:
+                act.setShortcut(QKeySequence(shortcut))
+            if icon_name:
+                act.setIcon(icon(icon_name))
+            act.triggered.connect(slot)  # type: ignore[arg-type]
+            self.addAction(act)
+            return act
+
+        self.act_open = action("actOpen", self.open_dialog, QKeySequence.StandardKey.Open, "open")
+        self.act_save = action("actSave", self._on_save, QKeySequence.StandardKey.Save, "save")
+        self.act_quit = action("actQuit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_run = action("actRun", self._on_run, "Ctrl+Return", "run")
+        self.act_run.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.act_cancel = action("actCancel", self._on_cancel, "Esc", "cancel")
+        self.act_settings = action("actSettings", self.open_settings, QKeySequence.StandardKey.Preferences,
+                                   "settings")
+        if self.act_settings.shortcut().isEmpty():
+            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+        self.act_about = action("actAbout", self.show_about, None, "about")
+        self.act_clear_recent = action("actClearRecent", self._clear_recent)
+        self.ws_actions: dict[str, QAction] = {}
+        for n, (key, _, _) in enumerate(WORKSPACES):
+            act = action(f"actWs_{key}", lambda _=False, k=key: self.show_workspace(k), f"Ctrl+{n + 1}", key)
+            act.setCheckable(True)
+            self.ws_actions[key] = act
+        group = QActionGroup(self)
+        for act in self.ws_actions.values():
+            group.addAction(act)
+        self.lang_actions: dict[str, QAction] = {}
+        lang_group = QActionGroup(self)
+        for code in ("zh_CN", "en"):
+            act = action(f"actLang_{code}", lambda _=False, c=code: self.set_language(c))
+            act.setCheckable(True)
+            lang_group.addAction(act)
+            self.lang_actions[code] = act
+        self.theme_actions: dict[str, QAction] = {}
+        theme_group = QActionGroup(self)
+        for theme in ("system", "light", "dark"):
+            act = action(f"actTheme_{theme}", lambda _=False, t=theme: self.set_theme(t))
+            act.setCheckable(True)
+            theme_group.addAction(act)
+            self.theme_actions[theme] = act
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        self.menu_file = bar.addMenu("")
+        self.menu_file.addAction(self.act_open)
+        self.menu_recent = QMenu(self)
+        self.menu_recent.aboutToShow.connect(self._fill_recent)
+        self.menu_file.addMenu(self.menu_recent)
+        self.menu_file.addAction(self.act_save)
+        self.menu_file.addSeparator()
+        self.menu_file.addAction(self.act_quit)
+        self.menu_edit = bar.addMenu("")
+        self.menu_edit.addAction(self.act_run)
+        self.menu_edit.addAction(self.act_cancel)
+        self.menu_view = bar.addMenu("")
+        for act in self.ws_actions.values():
+            self.menu_view.addAction(act)
+        self.menu_view.addSeparator()
+        self.menu_lang = QMenu(self)
+        for act in self.lang_actions.values():
+            self.menu_lang.addAction(act)
+        self.menu_view.addMenu(self.menu_lang)
+        self.menu_theme = QMenu(self)
+        for act in self.theme_actions.values():
+            self.menu_theme.addAction(act)
+        self.menu_view.addMenu(self.menu_theme)
+        self.menu_tools = bar.addMenu("")
+        self.menu_tools.addAction(self.act_settings)
+        self.menu_help = bar.addMenu("")
+        self.menu_help.addAction(self.act_about)
+        self._fill_recent()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self._title())
+        self.menu_file.setTitle(self.tr("&File"))
+        self.menu_edit.setTitle(self.tr("&Edit"))
+        self.menu_view.setTitle(self.tr("&View"))
+        self.menu_tools.setTitle(self.tr("&Tools"))
+        self.menu_help.setTitle(self.tr("&Help"))
+        self.menu_recent.setTitle(self.tr("Open &Recent"))
+        self.menu_lang.setTitle(self.tr("&Language"))
+        self.menu_theme.setTitle(self.tr("T&heme"))
+        self.act_open.setText(self.tr("&Open…"))
+        self.act_save.setText(self.tr("&Save"))
+        self.act_quit.setText(self.tr("&Quit"))
+        self.act_run.setText(self.tr("&Run"))
+        self.act_cancel.setText(self.tr("&Cancel"))
+        self.act_settings.setText(self.tr("&Settings…"))
+        self.act_about.setText(self.tr("&About Desk Copilot"))
+        self.act_clear_recent.setText(self.tr("Clear List"))
+        self.lang_actions["zh_CN"].setText("简体中文")
+        self.lang_actions["en"].setText("English")
+        self.theme_actions["system"].setText(self.tr("Follow System"))
+        self.theme_actions["light"].setText(self.tr("Light"))
+        self.theme_actions["dark"].setText(self.tr("Dark"))
+        for row, (key, _, _) in enumerate(WORKSPACES):
+            self.switcher.item(row).setText(_workspace_title(key))
+            self.ws_actions[key].setText(_workspace_title(key))
+        self.banner.close_button.setToolTip(self.tr("Dismiss"))
+        self._sync_checks()
+        self._fill_recent()
+
+    def _title(self) -> str:
+        ws = self.current_workspace()
+        if ws is not None and ws.current_path is not None:
+            return self.tr("%1 — Desk Copilot").replace("%1", ws.current_path.name)
+        return self.tr("Desk Copilot")
+
+    def _sync_checks(self) -> None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings
+        from ui.i18n import current_language
+
+        self.lang_actions.get(current_language(), self.lang_actions["en"]).setChecked(True)
+        try:
+            theme = load_settings().theme
+        except CopilotError:
+            theme = "system"
+        self.theme_actions.get(theme, self.theme_actions["system"]).setChecked(True)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self.sig_first_paint.emit)
+        return super().event(event)
+
+    # -- workspaces ------------------------------------------------------------------------------
+    def _class_for(self, key: str) -> type[Workspace] | None:
+        if key not in self._classes:
+            module_name, class_name = next((m, c) for k, m, c in WORKSPACES if k == key)
+            try:
+                module = importlib.import_module(module_name)
+                self._classes[key] = getattr(module, class_name)
+            except (ImportError, AttributeError) as exc:
+                log.warning("workspace %s unavailable: %s", key, exc)
+                self._classes[key] = None
+        return self._classes[key]
+
+    def workspace(self, key: str) -> Workspace | None:
+        """The workspace ``key``, created on first use (None when its module is missing)."""
+        if key in self.workspaces:
+            return self.workspaces[key]
+        cls = self._class_for(key)
+        if cls is None:
+            return None
+        ws = cls(self.runner)
+        ws.sig_status.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        ws.sig_error.connect(self.show_error)
+        ws.sig_busy.connect(lambda busy, k=key: self._on_workspace_busy(k, busy))
+        placeholder = self._pages[key]
+        index = self.stack.indexOf(placeholder)
+        self.stack.insertWidget(index, ws)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        self._pages[key] = ws
+        self.workspaces[key] = ws
+        return ws
+
+    def current_key(self) -> str:
+        item = self.switcher.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else WORKSPACES[0][0]
+
+    def current_workspace(self) -> Workspace | None:
+        if self._defer_workspaces:
+            self._on_first_paint()
+        return self.workspaces.get(self.current_key())
+
+    def show_workspace(self, key: str) -> Workspace | None:
+        self._defer_workspaces = False
+        row = next(i for i, (k, _, _) in enumerate(WORKSPACES) if k == key)
+        if self.switcher.currentRow() != row:
+            self.switcher.setCurrentRow(row)
+        else:
+            self._on_switcher_row_changed(row)
+        return self.workspaces.get(key)
+
+    def _on_first_paint(self) -> None:
+        self._defer_workspaces = False
+        self._on_switcher_row_changed(self.switcher.currentRow())
+
+    def _on_switcher_row_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        key = WORKSPACES[row][0]
+        if self._defer_workspaces:
+            self.stack.setCurrentWidget(self._pages[key])
+            self.ws_actions[key].setChecked(True)
+            return
+        self.statusBar().clearMessage()  # messages belong to the workspace that sent them
+        ws = self.workspace(key)
+        if ws is None:
+            self.show_error(self.tr("The %1 workspace is not available in this build.").replace(
+                "%1", _workspace_title(key)))
+        self.stack.setCurrentWidget(self._pages[key])
+        self.ws_actions[key].setChecked(True)
+        self.setWindowTitle(self._title())
+        self._update_actions()
+
+    def _on_workspace_busy(self, key: str, busy: bool) -> None:
+        if busy:
+            self._busy.add(key)
+        else:
+            self._busy.discard(key)
+        self.progress.setVisible(bool(self._busy))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        ws = self.current_workspace()
+        running = ws is not None and (ws.is_busy() or ws.key in self._busy)
+        self.act_cancel.setEnabled(running)
+        self.act_save.setEnabled(ws is not None and ws.can_save())
+        self.act_run.setEnabled(ws is not None)
+
+    def _on_run(self) -> None:
+        ws = self.current_workspace()
+        if ws is not None:
+            self.banner.hide()
+            ws.run()
+
+    def _on_cancel(self) -> None:
+        ws = self.current_workspace()
+        if ws is not None:
+            ws.cancel()
+
+    def _on_save(self) -> None:
+        ws = self.current_workspace()
+        if ws is not None:
+            ws.save()
+
+    # -- files -----------------------------------------------------------------------------------
+    def workspace_key_for(self, path: Path) -> str | None:
+        suffix = path.suffix.lower()
+        for key, _, _ in WORKSPACES:
+            cls = self._class_for(key)
+            if cls is not None and suffix in cls.file_suffixes:
+                return key
+        return None
+
+    def open_path(self, path: Path) -> bool:
+        """Open ``path`` in the workspace its type belongs to. False (and a banner) when none fits."""
+        path = Path(path)
+        if not path.exists():
+            self.show_error(self.tr("%1 does not exist — check the path").replace("%1", str(path)))
+            return False
+        key = self.workspace_key_for(path)
+        if key is None:
+            self.show_error(self.tr("%1: Desk Copilot cannot open this kind of file "
+                                    "(Word .docx, Excel .xlsx/.csv, PowerPoint .pptx, code, prompt .md)")
+                            .replace("%1", path.name))
+            return False
+        self.show_workspace(key)
+        ws = self.workspace(key)
+        if ws is None:
+            return False
+        self.banner.hide()
+        ws.open_file(path)
+        self._add_recent(path)
+        self.setWindowTitle(self._title())
+        self._update_actions()
+        return True
+
+    def _file_filter(self) -> str:
+        return ";;".join([
+            self.tr("Supported files (*.docx *.xlsx *.xlsm *.xls *.ods *.csv *.pptx *.md *.py *.sql *.js *.ts)"),
+            self.tr("Word documents (*.docx)"),
+            self.tr("Spreadsheets (*.xlsx *.xlsm *.xlsb *.xls *.ods *.csv *.tsv)"),
+            self.tr("PowerPoint decks (*.pptx)"),
+            self.tr("Prompt templates (*.md *.prompty)"),
+            self.tr("All files (*)"),
+        ])
+
+    def open_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open"), self._last_dir(), self._file_filter())
+        for name in paths:
+            self.open_path(Path(name))
+
+    def _last_dir(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def recent_files(self) -> list[str]:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings
+
+        try:
+            value = load_settings().extra.get("recent_files", [])
+        except CopilotError:
+            return []
+        return [str(v) for v in value] if isinstance(value, list) else []
+
+    def _store_recent(self, files: list[str]) -> None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings, save_settings
+
+        try:
+            settings = load_settings()
+            settings.extra["recent_files"] = files[:_MAX_RECENT]
+            save_settings(settings)
+        except CopilotError as exc:
+            log.warning("cannot store recent files: %s", exc)
+
+    def _add_recent(self, path: Path) -> None:
+        text = str(path.resolve())
+        files = [text] + [f for f in self.recent_files() if f != text]
+        self._store_recent(files)
+
+    def _clear_recent(self) -> None:
+        self._store_recent([])
+
+    def _fill_recent(self) -> None:
+        self.menu_recent.clear()
+        files = self.recent_files()
+        for n, name in enumerate(files):
+            act = self.menu_recent.addAction(f"&{(n + 1) % 10} {Path(name).name}")
+            act.setToolTip(name)
+            act.triggered.connect(lambda _=False, f=name: self.open_path(Path(f)))
+        if files:
+            self.menu_recent.addSeparator()
+        self.menu_recent.addAction(self.act_clear_recent)
+        self.act_clear_recent.setEnabled(bool(files))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        if any(u.isLocalFile() and self.workspace_key_for(Path(u.toLocalFile())) for u in urls):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.open_path(Path(url.toLocalFile()))
+        event.acceptProposedAction()
+
+    # -- errors ----------------------------------------------------------------------------------
+    def show_error(self, text: str, internal: bool = False) -> None:
+        if internal:
+            text = self.tr("Internal error (details in the log): %1").replace("%1", text)
+        self.banner.show_message(text)
+        self.statusBar().showMessage(text, 10000)
+
+    # -- settings, language, theme, about -------------------------------------------------------
+    def open_settings(self) -> None:
+        from ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.runner, self)
+        dialog.sig_applied.connect(self._on_settings_applied)
+        dialog.exec()
+        dialog.deleteLater()
+
+    def _on_settings_applied(self) -> None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings
+        from ui.i18n import install_language
+
+        try:
+            settings = load_settings()
+        except CopilotError as exc:
+            self.show_error(str(exc))
+            return
+        install_language(settings.language)
+        self._apply_theme(settings.theme)
+
+    def _update_setting(self, name: str, value: str) -> None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings, save_settings
+
+        try:
+            settings = load_settings()
+            setattr(settings, name, value)
+            save_settings(settings)
+        except CopilotError as exc:
+            self.show_error(str(exc))
+
+    def set_language(self, code: str) -> None:
+        from ui.i18n import install_language
+
+        self._update_setting("language", code)
+        install_language(code)
+
+    def set_theme(self, theme: str) -> None:
+        self._update_setting("theme", theme)
+        self._apply_theme(theme)
+
+    def _apply_theme(self, theme: str) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from ui.theme import apply_theme
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, theme)
+        for row, (key, _, _) in enumerate(WORKSPACES):
+            self.switcher.item(row).setIcon(icon(key))
+        self.switcher.setStyleSheet(switcher_style())
+        self.banner.setStyleSheet(banner_style())
+        self._sync_checks()
+
+    def show_about(self) -> None:
+        from PySide6 import __version__ as pyside_version
+
+        from copilot import __version__
+
+        QMessageBox.about(self, self.tr("About Desk Copilot"), self.tr(
+            "<h3>Desk Copilot %1</h3><p>A desktop copilot for office work: Word polishing as tracked "
+            "changes, spreadsheet questions answered by local SQL, decks in your own template, code "
+            "snippets and a tested prompt library.</p><p>Your documents stay on this computer unless "
+            "you choose a remote model.</p><p>Qt for Python %2 · MIT licence</p>")
+            .replace("%1", __version__).replace("%2", pyside_version))
+
+    # -- closing ---------------------------------------------------------------------------------
+    def running_workspaces(self) -> list[str]:
+        keys = {k for k in self.runner.running() if k in self.workspaces} | self._busy
+        return [_workspace_title(k) for k, _, _ in WORKSPACES if k in keys]
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        running = self.running_workspaces()
+        if running:
+            answer = QMessageBox.question(
+                self, self.tr("A job is running"),
+                self.tr("%1 is still working. Cancel it and close? Results already finished are kept.")
+                .replace("%1", ", ".join(running)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+            for ws in self.workspaces.values():
+                ws.cancel()
+        self._save_geometry()
+        event.accept()
+
+    def _save_geometry(self) -> None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings, save_settings
+
+        try:
+            settings = load_settings()
+            settings.extra["window"] = {"geometry": bytes(self.saveGeometry().toBase64().data()).decode("ascii"),
+                                        "workspace": self.current_key()}
+            save_settings(settings)
+        except CopilotError as exc:
+            log.warning("cannot store window geometry: %s", exc)
+
+    def _restore_geometry(self) -> None:
+        from PySide6.QtCore import QByteArray
+
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings
+
+        try:
+            data = load_settings().extra.get("window", {})
+        except CopilotError:
+            return
+        if isinstance(data, dict):
+            geometry = data.get("geometry")
+            if isinstance(geometry, str):
+                self.restoreGeometry(QByteArray.fromBase64(geometry.encode("ascii")))
+            key = data.get("workspace")
+            if isinstance(key, str) and any(k == key for k, _, _ in WORKSPACES):
+                QTimer.singleShot(0, lambda: self.show_workspace(key))

@@ -1,0 +1,76 @@
+"""The quick action as a core-style task: render a template with the selection, stream the reply.
+
+Which templates are offered: any whose required inputs are just the one text input the selection
+fills (``quick.*`` templates have exactly ``text``), favourites first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from copilot.cancel import CancelToken
+from copilot.events import Delta, Done, Event, Started
+from copilot.models import Provider, stream_text
+from copilot.models.base import Usage
+from copilot.prompts import Template, get_template, list_templates
+
+__all__ = ["QuickResult", "is_rewrite", "quick_action", "quick_templates", "selection_input"]
+
+_TEXTUAL = ("text", "string")
+
+
+@dataclass(frozen=True)
+class QuickResult:
+    text: str
+    source: str
+    template: str
+    model: str
+    usage: Usage
+    rewrite: bool
+
+
+def selection_input(tpl: Template) -> str | None:
+    """The input the selected text goes into, or None when the template cannot take it."""
+    inputs = tpl.inputs
+    candidates = [n for n, s in inputs.items() if s.type in _TEXTUAL]
+    if not candidates:
+        return None
+    preferred = [n for n in candidates if inputs[n].source == "selection"] or (
+        ["text"] if "text" in candidates else []) or [
+        n for n in candidates if inputs[n].source in ("document", "clipboard")] or candidates
+    name = preferred[0]
+    others_required = [n for n, s in inputs.items() if n != name and s.is_required]
+    return None if others_required else name
+
+
+def is_rewrite(tpl: Template) -> bool:
+    """Rewrite templates get a diff view and Replace as the default action."""
+    return tpl.output == "replace" or "rewrite" in tpl.spec.tags
+
+
+def quick_templates() -> list[Template]:
+    """Templates usable on a selection: favourites first, then quick.*, then by id."""
+    usable = [t for t in list_templates() if t.output != "json" and selection_input(t) is not None]
+    return sorted(usable, key=lambda t: (not t.spec.favourite, not t.id.startswith("quick."), t.id))
+
+
+def quick_action(provider: Provider, template_id: str, text: str, *, cancel: CancelToken | None = None,
+                 lang: Literal["zh", "en", "auto"] = "auto") -> Iterator[Event]:
+    """Render ``template_id`` with ``text`` as its selection input and stream the reply."""
+    yield Started("quick")
+    tpl = get_template(template_id)
+    name = selection_input(tpl) or "text"
+    rendered = tpl.render({name: text}, lang=lang)
+    parts: list[str] = []
+    usage = Usage()
+    for chunk in stream_text(provider, rendered.messages, rendered.options, cancel):
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        if chunk.text:
+            parts.append(chunk.text)
+            yield Delta(chunk.text)
+        if chunk.usage is not None:
+            usage = chunk.usage
+    yield Done(QuickResult("".join(parts), text, template_id, provider.model, usage, is_rewrite(tpl)))

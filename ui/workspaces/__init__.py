@@ -1,0 +1,1 @@
+"""Workspaces: one QWidget per kind of work, all subclasses of ``base.Workspace``."""
