@@ -1,0 +1,226 @@
+"""Spreadsheet commands: ``analyse`` (local profile), ``ask-sheet`` (question -> SQL -> answer),
+``formula explain|write``."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from typing import Any
+
+from copilot.cli.common import add_profile_arg, drive, emit_json, out, sigint_cancels
+from copilot.errors import CopilotError, UsageError
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("analyse", aliases=["analyze"], help="profile a spreadsheet locally (no model)",
+                       description="Show what a spreadsheet holds — tables, header rows, column types, ranges, "
+                                   "gaps, outliers, duplicates — computed on this machine. Reads .xlsx .xlsm .xlsb "
+                                   ".xls .ods and .csv (any encoding). The input file is never changed.")
+    p.add_argument("input", metavar="IN", help="the spreadsheet")
+    p.add_argument("--sheet", metavar="NAME", help="only this sheet")
+    p.add_argument("--json", action="store_true", help="print the profile as JSON")
+    p.add_argument("-o", "--output", metavar="REPORT.xlsx", help="write a new report workbook with charts")
+    p.add_argument("--md", metavar="REPORT.md", help="write the profile as Markdown")
+    p.add_argument("--force", action="store_true", help="overwrite existing outputs")
+    p.add_argument("--summarise", "--summarize", action="store_true",
+                   help="also ask the model for a short summary of the findings (sends only the profile)")
+    p.add_argument("--lang", choices=["zh", "en"], default=None, help="language of the summary (default: zh)")
+    add_profile_arg(p)
+    p.set_defaults(func=run_analyse)
+
+    q = sub.add_parser("ask-sheet", help="answer a question about a spreadsheet with local SQL",
+                       description="The model sees only the column names, a compact profile and up to 20 sample "
+                                   "rows; it writes one read-only DuckDB query that runs on this machine, and every "
+                                   "number in the answer is checked against the query's result.")
+    q.add_argument("input", metavar="IN", help="the spreadsheet")
+    q.add_argument("question", help="the question, e.g. \"which region grew fastest in Q3?\"")
+    q.add_argument("--sheet", metavar="NAME", help="the sheet the question is about (default: all tables)")
+    q.add_argument("--json", action="store_true", help="print one JSON object")
+    q.add_argument("-o", "--output", metavar="REPORT.xlsx", help="also write a report workbook with the answer")
+    q.add_argument("--force", action="store_true", help="overwrite an existing report")
+    add_profile_arg(q)
+    q.set_defaults(func=run_ask)
+
+    f = sub.add_parser("formula", help="explain or write an Excel formula")
+    fsub = f.add_subparsers(dest="formula_command", metavar="ACTION")
+    e = fsub.add_parser("explain", help="explain a formula in plain words",
+                        description="Explain what an Excel formula computes, in the language of --lang "
+                                    "(default: from the formula's text, else Chinese).")
+    e.add_argument("formula", help='the formula, e.g. "=SUMIFS(C:C,A:A,\\"East\\")"')
+    e.add_argument("--lang", choices=["zh", "en"], help="language of the explanation")
+    e.add_argument("--json", action="store_true", help="print one JSON object")
+    add_profile_arg(e)
+    e.set_defaults(func=run_formula_explain)
+    w = fsub.add_parser("write", help="write a formula for a sheet from a description",
+                        description="Write an Excel formula that uses the sheet's real headers and ranges; the "
+                                    "formula is checked with openpyxl's tokenizer before it is shown.")
+    w.add_argument("input", metavar="IN", help="the spreadsheet")
+    w.add_argument("request", help="what the formula should compute")
+    w.add_argument("--sheet", metavar="NAME", help="the sheet (default: the first with data)")
+    w.add_argument("--json", action="store_true", help="print one JSON object")
+    add_profile_arg(w)
+    w.set_defaults(func=run_formula_write)
+    f.set_defaults(func=lambda args: _formula_usage(f))
+
+
+def _formula_usage(parser: argparse.ArgumentParser) -> int:
+    raise UsageError("formula: choose an action: 'explain' or 'write' (see desk-copilot formula --help)")
+
+
+def run_analyse(args: argparse.Namespace) -> int:
+    from copilot.cancel import CancelToken
+    from copilot.tasks.analyse_sheet import AnalyseResult, analyse_sheet, profile_text
+
+    with sigint_cancels(CancelToken()) as token:
+        result: AnalyseResult = drive(analyse_sheet(args.input, sheet=args.sheet, report=args.output,
+                                                    markdown=args.md, force=args.force, cancel=token),
+                                      stream_deltas=False, show_progress=not args.json)
+    summary = _summarise(args, result.profile) if args.summarise else None
+    if args.json:
+        data = dict(result.profile)
+        if summary is not None:
+            data["summary"] = {"text": summary.text, "untraceable_numbers": summary.untraceable_numbers}
+        emit_json(data)
+    else:
+        out(profile_text(result.profile))
+        if summary is not None:
+            out("")
+            out(summary.text)
+            if summary.untraceable_numbers:
+                out("warning: not in the profile — do not rely on: " + ", ".join(summary.untraceable_numbers))
+        for path in (result.report_path, result.markdown_path):
+            if path is not None:
+                out(f"wrote {path}")
+    return 0
+
+
+def _summarise(args: argparse.Namespace, profile: dict[str, Any]) -> Any:
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.analyse_sheet import summarise_profile
+
+    provider = get_provider(args.profile)
+    started = time.time()
+    with sigint_cancels(CancelToken()) as token:
+        summary = drive(summarise_profile(provider, profile, lang=args.lang or "zh", cancel=token),
+                        stream_deltas=False, show_progress=False)
+    _record("analyse_summary", "sheet.summarise", provider, started, "ok", tokens_in=summary.tokens_in,
+            tokens_out=summary.tokens_out, output_text=summary.text)
+    return summary
+
+
+def _record(task: str, template: str, provider: Any, started: float, status: str, **kw: Any) -> None:
+    from copilot import history
+
+    history.record(task=task, template=template, profile=provider.name, model=provider.model,
+                   seconds=time.time() - started, status=status, **kw)
+
+
+def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50) -> str:
+    def cell(v: Any) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float):
+            return f"{v:,.6g}" if abs(v) < 1e15 else repr(v)
+        text = " ".join(str(v).split())
+        return text[:40] + "…" if len(text) > 40 else text
+
+    shown = [[cell(v) for v in r] for r in rows[:limit]]
+    widths = [max([len(c), *(len(r[j]) for r in shown)]) for j, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
+    if len(rows) > limit:
+        lines.append(f"… {len(rows) - limit} more rows")
+    return "\n".join(lines)
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.ask_sheet import AskSheetResult, ask_sheet
+
+    if not args.question.strip():
+        raise UsageError("ask-sheet: the question is empty")
+    provider = get_provider(args.profile)
+    started = time.time()
+    try:
+        with sigint_cancels(CancelToken()) as token:
+            result: AskSheetResult = drive(ask_sheet(provider, args.input, args.question, sheet=args.sheet,
+                                                     report=args.output, force=args.force, cancel=token),
+                                           stream_deltas=False, show_progress=not args.json)
+    except CopilotError as exc:
+        _record("ask_sheet", "sheet.sql", provider, started, type(exc).__name__, error=str(exc),
+                input_text=args.question)
+        raise
+    _record("ask_sheet", "sheet.sql", provider, started, "ok", tokens_in=result.tokens_in,
+            tokens_out=result.tokens_out, input_text=args.question, output_text=result.answer,
+            output_path=str(result.report_path) if result.report_path else None)
+    if args.json:
+        emit_json(result.to_json())
+        return 0
+    out("SQL:")
+    out(result.sql)
+    out("")
+    out(_table_text(result.columns, result.rows))
+    if result.truncated:
+        out(f"(result cut at {len(result.rows)} rows)")
+    out("")
+    out(result.answer)
+    if result.untraceable_numbers:
+        out("")
+        out("warning: these numbers in the answer are not in the query result — do not rely on them: "
+            + ", ".join(result.untraceable_numbers))
+    if result.report_path is not None:
+        out(f"wrote {result.report_path}")
+    return 0
+
+
+def run_formula_explain(args: argparse.Namespace) -> int:
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.formula import explain_formula
+
+    if not args.formula.strip():
+        raise UsageError("formula explain: the formula is empty")
+    provider = get_provider(args.profile)
+    started = time.time()
+    with sigint_cancels(CancelToken()) as token:
+        result = drive(explain_formula(provider, args.formula, lang=args.lang, cancel=token),
+                       stream_deltas=not args.json, show_progress=False)
+    _record("formula_explain", "sheet.explain_formula", provider, started, "ok", tokens_in=result.tokens_in,
+            tokens_out=result.tokens_out, input_text=args.formula, output_text=result.text)
+    if args.json:
+        emit_json({"formula": result.formula, "explanation": result.text, "functions": result.functions,
+                   "references": result.references})
+    return 0
+
+
+def run_formula_write(args: argparse.Namespace) -> int:
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.formula import write_formula
+
+    if not args.request.strip():
+        raise UsageError("formula write: describe what the formula should compute")
+    provider = get_provider(args.profile)
+    started = time.time()
+    try:
+        with sigint_cancels(CancelToken()) as token:
+            result = drive(write_formula(provider, args.input, args.request, sheet=args.sheet, cancel=token),
+                           stream_deltas=False, show_progress=False)
+    except CopilotError as exc:
+        _record("formula_write", "sheet.write_formula", provider, started, type(exc).__name__, error=str(exc),
+                input_text=args.request)
+        raise
+    _record("formula_write", "sheet.write_formula", provider, started, "ok", tokens_in=result.tokens_in,
+            tokens_out=result.tokens_out, input_text=args.request, output_text=result.formula)
+    if args.json:
+        emit_json({"formula": result.formula, "explanation": result.explanation, "sheet": result.sheet,
+                   "references": result.references})
+    else:
+        out(result.formula)
+        if result.explanation:
+            out("")
+            out(result.explanation)
+    return 0

@@ -1,0 +1,143 @@
+"""Per-column statistics computed inside DuckDB (one scan per table plus a small query per column
+for top values), defined to match pandas: ``std`` is the sample standard deviation (ddof=1),
+``median`` and the quartiles use linear interpolation, ``distinct`` ignores missing values.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from copilot.documents.sheets.load import Column, LoadedTable, quote_ident
+from copilot.documents.sheets.query import SheetDatabase, _plain
+
+__all__ = ["NUMERIC_TYPES", "profile_database", "profile_table"]
+
+NUMERIC_TYPES = frozenset({"integer", "number", "percent", "currency"})
+_DATE_TYPES = frozenset({"date", "datetime"})
+TOP_N = 5
+_HISTOGRAM_MAX = 2000
+
+
+def _num(value: Any) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value
+
+
+def _aggregates(col: Column, q: str) -> list[str]:
+    parts = [f"count({q})", f"count(DISTINCT {q})"]
+    if col.type in NUMERIC_TYPES:
+        parts += [f"min({q})", f"max({q})", f"avg({q})", f"median({q})", f"stddev_samp({q})",
+                  f"quantile_cont({q}, 0.25)", f"quantile_cont({q}, 0.75)"]
+    elif col.type in _DATE_TYPES:
+        parts += [f"min({q})", f"max({q})"]
+    return parts
+
+
+def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
+    con = db.con
+    view = quote_ident(table.view)
+    exprs: list[str] = ["count(*)"]
+    slots: list[tuple[Column, int, int]] = []
+    for col in table.columns:
+        parts = _aggregates(col, quote_ident(col.name))
+        slots.append((col, len(exprs), len(parts)))
+        exprs += parts
+    row = con.execute(f"SELECT {', '.join(exprs)} FROM {view}").fetchone()
+    total = int(row[0])
+    bounds: dict[str, tuple[float, float]] = {}
+    columns: list[dict[str, Any]] = []
+    for col, at, n in slots:
+        values = row[at:at + n]
+        count, distinct = int(values[0]), int(values[1])
+        info: dict[str, Any] = {
+            "name": col.name, "letter": col.letter, "type": col.type, "count": count,
+            "missing": total - count, "distinct": distinct,
+            "min": None, "max": None, "mean": None, "median": None, "std": None, "top": [],
+        }
+        if col.kinds.errors:
+            info["errors"] = col.kinds.errors
+        if col.type in NUMERIC_TYPES and count:
+            lo, hi, mean, median, std, q1, q3 = (_num(v) for v in values[2:9])
+            info.update(min=_num(_plain(lo)), max=_num(_plain(hi)), mean=mean, median=median, std=std,
+                        q1=q1, q3=q3)
+            if q1 is not None and q3 is not None:
+                iqr = q3 - q1
+                bounds[col.name] = (q1 - 1.5 * iqr, q3 + 1.5 * iqr)
+        elif col.type in _DATE_TYPES and count:
+            info.update(min=_plain(values[2]), max=_plain(values[3]))
+            info["date_range"] = [info["min"], info["max"]]
+        columns.append(info)
+    _outliers(db, table, columns, bounds)
+    _tops(db, table, columns)
+    duplicates = 0
+    if total:
+        distinct_rows = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT * FROM {view})").fetchone()[0]
+        duplicates = total - int(distinct_rows)
+    result: dict[str, Any] = {
+        "name": table.name, "sheet": table.spec.sheet, "view": table.view, "range": table.cell_range,
+        "rows": total, "header_rows": table.header_rows, "duplicate_rows": duplicates,
+        "totals_row": table.totals_row, "columns": columns,
+    }
+    if table.spec.notes:
+        result["notes"] = list(table.spec.notes)
+    return result
+
+
+def _outliers(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any]],
+              bounds: dict[str, tuple[float, float]]) -> None:
+    if not bounds:
+        return
+    names = list(bounds)
+    exprs = [f"count_if({quote_ident(n)} < {bounds[n][0]!r} OR {quote_ident(n)} > {bounds[n][1]!r})" for n in names]
+    row = db.con.execute(f"SELECT {', '.join(exprs)} FROM {quote_ident(table.view)}").fetchone()
+    by_name = {c["name"]: c for c in columns}
+    for name, count in zip(names, row, strict=True):
+        info = by_name[name]
+        info["outliers"] = {"count": int(count), "low": bounds[name][0], "high": bounds[name][1]}
+        if count:
+            q = quote_ident(name)
+            lo, hi = bounds[name]
+            examples = db.con.execute(
+                f"SELECT {q} FROM {quote_ident(table.view)} WHERE {q} < {lo!r} OR {q} > {hi!r} "
+                f"ORDER BY abs({q} - {info['median']!r}) DESC LIMIT 5").fetchall()
+            info["outliers"]["examples"] = [_plain(r[0]) for r in examples]
+
+
+def _tops(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any]]) -> None:
+    view = quote_ident(table.view)
+    # Few distinct values: one scan builds every such column's histogram at once.
+    small = [c for c in columns if c["count"] and c["distinct"] <= _HISTOGRAM_MAX]
+    if small:
+        row = db.con.execute(
+            "SELECT " + ", ".join(f"histogram({quote_ident(c['name'])})" for c in small) + f" FROM {view}").fetchone()
+        for info, hist in zip(small, row, strict=True):
+            pairs = sorted((hist or {}).items(), key=lambda kv: (-kv[1], _sort_key(kv[0])))
+            info["top"] = [[_plain(v), int(n)] for v, n in pairs[:TOP_N]]
+    for info in columns:
+        if not info["count"] or info["distinct"] <= _HISTOGRAM_MAX:
+            continue
+        q = quote_ident(info["name"])
+        rows = db.con.execute(
+            f"SELECT {q}, count(*) AS n FROM {view} WHERE {q} IS NOT NULL GROUP BY {q} "
+            f"ORDER BY n DESC, {q} LIMIT {TOP_N}").fetchall()
+        info["top"] = [[_plain(v), int(n)] for v, n in rows]
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    # Ties break by value like ORDER BY would; mixed Python types must still compare.
+    if isinstance(value, bool | int | float):
+        return (0, float(value))
+    return (1, str(value))
+
+
+def profile_database(db: SheetDatabase) -> dict[str, Any]:
+    """The ``analyse --json`` document for every loaded table."""
+    return {
+        "file": str(db.path),
+        "sheets": [profile_table(db, t) for t in db.tables],
+        "skipped": list(db.skipped),
+    }

@@ -1,0 +1,298 @@
+"""The DuckDB sandbox: a workbook's tables loaded into an in-process database that can read no
+file and no URL, and a runner that executes one read-only statement with a time and row limit.
+
+Model-written SQL is data until it passes ``check_sql``: DuckDB's own parser must see exactly one
+SELECT statement, and its parse tree may name only our views, the statement's own CTEs and a few
+harmless table functions. The connection is opened with ``enable_external_access=false`` and its
+configuration locked, so even a statement that slipped through could not touch the disk or network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import itertools
+import json
+import threading
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from copilot.cancel import CancelToken
+from copilot.documents.sheets.detect import HEAD_ROWS, detect_tables
+from copilot.documents.sheets.load import LoadedTable, load_table
+from copilot.documents.sheets.read import Workbook, open_workbook
+from copilot.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsafeOutput
+
+__all__ = ["QueryResult", "SheetDatabase", "SqlError", "check_sql", "open_database"]
+
+_ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
+
+
+class SqlError(Exception):
+    """The statement was allowed but DuckDB could not run it (bad column, syntax, ...)."""
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    sql: str
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    seconds: float
+
+
+@dataclass
+class SheetDatabase:
+    path: Path
+    con: Any
+    tables: list[LoadedTable]
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def table(self, name: str | None) -> LoadedTable:
+        if name is None:
+            return self.tables[0]
+        for t in self.tables:
+            if name in (t.name, t.view, t.spec.sheet):
+                return t
+        from copilot.errors import UsageError
+
+        raise UsageError(f"{self.path.name}: no sheet or table named '{name}' "
+                         f"(have: {', '.join(t.name for t in self.tables)})")
+
+    @property
+    def views(self) -> set[str]:
+        return {t.view.lower() for t in self.tables}
+
+    def run(self, sql: str, *, timeout: float = 15.0, max_rows: int = 1000,
+            cancel: CancelToken | None = None) -> QueryResult:
+        """Check and run one statement. UnsafeOutput when refused, SqlError when it fails."""
+        statement = check_sql(self.con, sql, self.views)
+        return self._execute(statement, timeout, max_rows, cancel)
+
+    def _execute(self, sql: str, timeout: float, max_rows: int, cancel: CancelToken | None) -> QueryResult:
+        import duckdb
+
+        box: dict[str, Any] = {}
+        started = time.perf_counter()
+
+        def work() -> None:
+            try:
+                cursor = self.con.execute(sql)
+                box["columns"] = [d[0] for d in cursor.description or []]
+                box["rows"] = cursor.fetchmany(max_rows + 1)
+            except BaseException as exc:  # noqa: BLE001 - handed to the calling thread
+                box["error"] = exc
+
+        with self._lock:
+            worker = threading.Thread(target=work, name="sheet-sql", daemon=True)
+            worker.start()
+            remove = cancel.on_cancel(self.con.interrupt) if cancel is not None else None
+            worker.join(timeout)
+            if worker.is_alive():
+                self.con.interrupt()
+                worker.join(5)
+                raise SqlError(f"the query took longer than {timeout:g} s and was stopped; ask a simpler question")
+            if remove is not None:
+                remove()
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        error = box.get("error")
+        if isinstance(error, duckdb.PermissionException):
+            raise UnsafeOutput(f"{self.path.name}: the query tried to reach a file or the network and was refused")
+        if isinstance(error, duckdb.Error):
+            raise SqlError(" ".join(str(error).split())[:400])
+        if error is not None:
+            raise error
+        rows = [[_plain(v) for v in row] for row in box["rows"]]
+        truncated = len(rows) > max_rows
+        return QueryResult(sql, box["columns"], rows[:max_rows], truncated, time.perf_counter() - started)
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _plain(value: Any) -> Any:
+    """A result cell as a JSON-friendly value."""
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _walk(node: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+def _cte_names(tree: Any) -> set[str]:
+    names: set[str] = set()
+    for node in _walk(tree):
+        cte_map = node.get("cte_map")
+        if isinstance(cte_map, dict):
+            for entry in cte_map.get("map") or []:
+                if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                    names.add(entry["key"].lower())
+    return names
+
+
+def check_sql(con: Any, sql: str, views: set[str]) -> str:
+    """The statement to run if ``sql`` is one read-only SELECT over our views; else UnsafeOutput."""
+    import duckdb
+
+    text = sql.strip().rstrip(";").strip()
+    if not text:
+        raise UnsafeOutput("the model returned no SQL statement")
+    try:
+        statements = con.extract_statements(text)
+    except duckdb.Error as exc:
+        raise SqlError(" ".join(str(exc).split())[:400]) from exc
+    if len(statements) != 1:
+        raise UnsafeOutput(f"refused SQL: {len(statements)} statements where exactly one SELECT is allowed")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise UnsafeOutput(f"refused SQL: a {kind.name} statement; only SELECT/WITH queries are run")
+    try:
+        raw = con.execute("SELECT json_serialize_sql(?::VARCHAR)", [text]).fetchone()[0]
+    except duckdb.Error as exc:
+        raise SqlError(" ".join(str(exc).split())[:400]) from exc
+    tree = json.loads(raw)
+    if tree.get("error"):
+        raise SqlError(str(tree.get("error_message", "the SQL could not be parsed"))[:400])
+    if len(tree.get("statements") or []) != 1:
+        raise UnsafeOutput("refused SQL: exactly one SELECT statement is allowed")
+    allowed = {v.lower() for v in views} | _cte_names(tree)
+    for node in _walk(tree):
+        node_type = node.get("type")
+        if node_type == "TABLE_FUNCTION":
+            function = node.get("function") or {}
+            name = str(function.get("function_name", "")).lower()
+            if name not in _ALLOWED_TABLE_FUNCTIONS or function.get("schema") or function.get("catalog"):
+                raise UnsafeOutput(f"refused SQL: table function {name}() is not allowed; query the sheet views only")
+        elif node_type == "BASE_TABLE":
+            name = str(node.get("table_name", ""))
+            if node.get("catalog_name") or node.get("schema_name") or name.lower() not in allowed:
+                raise UnsafeOutput(f"refused SQL: it reads '{name[:60]}', which is not one of the sheet views")
+    return text
+
+
+def _connect() -> Any:
+    import duckdb
+
+    return duckdb.connect(":memory:", config={
+        "enable_external_access": False,
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "threads": 1,
+    })
+
+
+def _view_name(sheet: str, index: int, taken: set[str]) -> str:
+    base = " ".join(sheet.split())[:60] or "sheet"
+    name = base if index == 0 else f"{base}_{index + 1}"
+    n = 2
+    while name.lower() in taken:
+        name = f"{base}_{n}"
+        n += 1
+    taken.add(name.lower())
+    return name
+
+
+def open_database(path: str | Path, *, sheet: str | None = None, cancel: CancelToken | None = None) -> SheetDatabase:
+    """Read ``path`` (only ``sheet`` when given) into a locked, file-less DuckDB database."""
+    loading = load_database(path, sheet=sheet, cancel=cancel)
+    while True:
+        try:
+            next(loading)
+        except StopIteration as stop:
+            return stop.value  # type: ignore[no-any-return]
+
+
+def load_database(path: str | Path, *, sheet: str | None = None,
+                  cancel: CancelToken | None = None) -> Generator[tuple[str, int], None, SheetDatabase]:
+    """``open_database`` as a generator yielding (sheet, rows loaded) after each chunk."""
+    book: Workbook = open_workbook(path)
+    con = _connect()
+    tables: list[LoadedTable] = []
+    skipped: list[dict[str, str]] = []
+    taken: set[str] = set()
+    try:
+        names = book.sheet_names
+        if sheet is not None:
+            if sheet not in names:
+                from copilot.errors import UsageError
+
+                raise UsageError(f"{book.path.name}: no sheet named '{sheet}' (sheets: {', '.join(names)})")
+            names = [sheet]
+        failures: list[DocumentError] = []
+        for name in names:
+            try:
+                raw = book.sheet(name)
+            except EncryptedDocument:
+                raise
+            except DocumentError as exc:
+                # One unreadable sheet should not hide the others.
+                failures.append(exc)
+                skipped.append({"name": name, "reason": exc.reason})
+                continue
+            head = list(itertools.islice(raw.rows(), HEAD_ROWS)) if raw.height else []
+            specs = detect_tables(name, head, raw.width, raw.merged)
+            if not specs:
+                skipped.append({"name": name, "reason": "no cell values (empty, or only charts/images)"})
+                continue
+            for spec in specs:
+                t = len(tables)
+                view = _view_name(name, spec.index, taken)
+                loading = load_table(con, book, raw, spec, f"t{t}", view, cancel)
+                while True:
+                    try:
+                        rows = next(loading)
+                    except StopIteration as stop:
+                        loaded = stop.value
+                        break
+                    yield name, rows
+                if loaded.rows == 0 and not loaded.totals_row:
+                    con.execute(f"DROP VIEW {_quote(view)}")
+                    con.execute(f"DROP TABLE t{t}")
+                    skipped.append({"name": loaded.name, "reason": "a header but no data rows"})
+                    continue
+                tables.append(loaded)
+        if not tables and failures:
+            raise failures[0]
+        if not tables:
+            reasons = "; ".join(f"{s['name']}: {s['reason']}" for s in skipped[:3])
+            raise EmptyDocument(book.path, f"no table with data found ({reasons or 'no sheets'}); "
+                                           f"choose a sheet with rows of data")
+        if sum(t.rows for t in tables) > 50_000:
+            con.execute("SET threads = 2")  # worth it only when there is real data to scan
+        # From here on nothing may change the sandbox's settings.
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
+    finally:
+        book.close()
+    return SheetDatabase(Path(path), con, tables, skipped)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
