@@ -1,6 +1,6 @@
 """Split a template file into front matter and role sections, and validate the front matter.
 
-Parsing never executes anything: YAML goes through ``yaml.safe_load`` and the body is only split
+Parsing never executes anything: YAML goes through a safe loader (libyaml's when present) and the body is only split
 into sections here (Jinja compiles it later, in the sandbox).
 """
 
@@ -18,6 +18,10 @@ from copilot.prompts.schema import Lang, TemplateSpec
 
 __all__ = ["HEADER_RE", "Section", "escape_header_lines", "parse_template_text", "split_front_matter",
            "split_sections"]
+
+# libyaml's safe loader parses the 40-odd built-ins ~10x faster than the pure-Python one; both are safe.
+_SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 
 Role = Literal["system", "user", "assistant"]
 
@@ -51,7 +55,7 @@ def split_front_matter(text: str, where: str) -> tuple[dict[str, Any], str, int]
     else:
         raise PromptError(f"{where}: the front matter has no closing '---' line")
     try:
-        data = yaml.safe_load(head)
+        data = yaml.load(head, Loader=_SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" line {mark.line + 2}" if mark is not None else ""

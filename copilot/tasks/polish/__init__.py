@@ -1,0 +1,1 @@
+"""Helpers of the polish task: guards on rewrites, chunking, the chunk cache."""
