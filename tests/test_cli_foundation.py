@@ -63,7 +63,7 @@ def test_help_on_every_subcommand(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_profiles_add_list_use_remove(capsys: pytest.CaptureFixture[str], fake_server: FakeOpenAIServer) -> None:
     add_server_profile(capsys, fake_server, "box", "--concurrency", "2")
-    code, out, _ = run(capsys, "profiles", "list", "--json")
+    _, out, _ = run(capsys, "profiles", "list", "--json")
     rows = {r["name"]: r for r in json.loads(out)}
     assert {"openai", "dashscope", "deepseek", "ollama", "lmstudio", "vllm", "llamacpp", "embedded"} <= set(rows)
     assert rows["box"]["target"] == fake_server.base_url and rows["box"]["concurrency"] == 2
@@ -85,7 +85,7 @@ def test_profile_add_twice_needs_replace(capsys: pytest.CaptureFixture[str], fak
 def test_embedded_profile_with_own_gguf(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     gguf = tmp_path / "my-model.gguf"
     gguf.write_bytes(b"GGUF")
-    code, out, _ = run(capsys, "profiles", "add", "mine", "--kind", "embedded", "--gguf", str(gguf))
+    code, _, _ = run(capsys, "profiles", "add", "mine", "--kind", "embedded", "--gguf", str(gguf))
     assert code == 0
     info = json.loads(run(capsys, "profiles", "show", "mine")[1])
     assert info["kind"] == "embedded" and info["gguf"] == str(gguf) and info["concurrency"] == 1
@@ -139,7 +139,7 @@ def test_errors_are_one_line_exit_1(capsys: pytest.CaptureFixture[str], fake_ser
                                     fault: str, expected: str) -> None:
     add_server_profile(capsys, fake_server)
     fake_server.fail_next(fault, count=None) if fault == "500" else fake_server.fail_next(fault)
-    code, out, err = run(capsys, "ask", "hello", "--profile", "srv")
+    code, _, err = run(capsys, "ask", "hello", "--profile", "srv")
     assert code == 1 and expected in err
     assert err.count("\n") == 1 and "Traceback" not in err
 

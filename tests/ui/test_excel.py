@@ -3,10 +3,9 @@ profile panel, chart of a result, flagged untraceable numbers, refusal to overwr
 
 from __future__ import annotations
 
-import re
-
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
