@@ -34,7 +34,8 @@ from ui.single_instance import SingleInstance, send_to_running
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-__all__ = ["DeskApp", "add_startup_hook", "build_app", "install_excepthook", "parse_args", "run_app"]
+__all__ = ["DeskApp", "add_startup_hook", "apply_close_policy", "build_app", "install_excepthook", "parse_args",
+           "quit_on_close", "run_app"]
 
 log = logging.getLogger(__name__)
 
@@ -159,6 +160,31 @@ class DeskApp(QObject):
         self.runner.shutdown(3000)
 
 
+def quit_on_close(close_to_tray: bool, tray_available: bool | None = None) -> bool:
+    """Whether closing the main window quits the app: it stays in the tray only when the user asked
+    for that (Settings.close_to_tray) AND there is a tray to get it back from."""
+    if tray_available is None:
+        from PySide6.QtWidgets import QSystemTrayIcon
+
+        tray_available = QSystemTrayIcon.isSystemTrayAvailable()
+    return not (close_to_tray and tray_available)
+
+
+def apply_close_policy(qapp: QApplication, close_to_tray: bool | None = None) -> bool:
+    """Set ``quitOnLastWindowClosed`` from the setting (read when not given); returns the value set."""
+    if close_to_tray is None:
+        from copilot.errors import CopilotError
+        from copilot.settings import Settings, load_settings
+
+        try:
+            close_to_tray = load_settings().close_to_tray
+        except CopilotError:
+            close_to_tray = Settings().close_to_tray
+    quit_ = quit_on_close(bool(close_to_tray))
+    qapp.setQuitOnLastWindowClosed(quit_)
+    return quit_
+
+
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="desk-copilot", add_help=True)
     sub = parser.add_subparsers(dest="command")
@@ -275,7 +301,7 @@ def run_app(args: Sequence[str]) -> int:
     for message in messages:
         if message["cmd"] != "show":
             desk.dispatch(message)
-    qapp.setQuitOnLastWindowClosed(not desk.has_handler("quick"))
+    apply_close_policy(qapp)
     try:
         return qapp.exec()
     finally:

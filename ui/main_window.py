@@ -497,6 +497,19 @@ class MainWindow(QMainWindow):
                 self.open_path(Path(url.toLocalFile()))
         event.acceptProposedAction()
 
+    # -- text from elsewhere (the quick window's "Open in app") ------------------------------------
+    def open_text(self, text: str, source: str = "", template: str = "") -> QWidget:
+        """Show a quick-action result in a read-only window owned by this one (Copy, Close);
+        returns that window (Qt parent-owned, deleted when closed). Workspaces keep their own
+        documents untouched."""
+        from ui.widgets.text_result import TextResultDialog
+
+        dialog = TextResultDialog(text, source, template, self)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
     # -- errors ----------------------------------------------------------------------------------
     def show_error(self, text: str, internal: bool = False) -> None:
         if internal:
@@ -514,6 +527,8 @@ class MainWindow(QMainWindow):
         dialog.deleteLater()
 
     def _on_settings_applied(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
         from copilot.errors import CopilotError
         from copilot.settings import load_settings
         from ui.i18n import install_language
@@ -525,6 +540,11 @@ class MainWindow(QMainWindow):
             return
         install_language(settings.language)
         self._apply_theme(settings.theme)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            from ui.app import apply_close_policy
+
+            apply_close_policy(app, settings.close_to_tray)
 
     def _update_setting(self, name: str, value: str) -> None:
         from copilot.errors import CopilotError

@@ -1,5 +1,6 @@
 """Settings: model profiles (presets, base URL, model from /v1/models, Test connection, key in the
-keyring, concurrency), a default profile per workspace, UI language, theme, tracked-change author.
+keyring, concurrency), a default profile per workspace, UI language, theme, tracked-change author,
+the global hotkey, closing to the tray and starting at login.
 
 Everything is stored through ``copilot.settings`` / ``copilot.models.profiles`` (the same files the
 CLI uses) and keys through ``copilot.secrets`` — never in a file. Network calls go through the Runner.
@@ -14,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from copilot.cancel import CancelToken
 from copilot.events import Done, Event, Started
+from ui.hotkeys.edit import HotkeyEdit
 from ui.runner import Runner
 from ui.theme import set_role
 
@@ -139,6 +142,16 @@ class SettingsDialog(QDialog):
         gform.addRow(self._general_labels[3], self.default_profile_combo)
         for i, key in enumerate(_WORKSPACE_KEYS):
             gform.addRow(self._general_labels[4 + i], self.workspace_combos[key])
+        self.hotkey_edit = HotkeyEdit()
+        self.hotkey_edit.set_value(self.settings.hotkey)
+        self.hotkey_label = QLabel()
+        gform.addRow(self.hotkey_label, self.hotkey_edit)
+        self.close_to_tray_check = QCheckBox()
+        self.close_to_tray_check.setChecked(bool(self.settings.close_to_tray))
+        gform.addRow("", self.close_to_tray_check)
+        self.autostart_check = QCheckBox()
+        self.autostart_check.setChecked(bool(self.settings.autostart))
+        gform.addRow("", self.autostart_check)
 
         self.tabs.addTab(general, "")
         self.tabs.addTab(page, "")
@@ -173,6 +186,10 @@ class SettingsDialog(QDialog):
                    self.tr("PowerPoint profile"), self.tr("Code profile"), self.tr("Prompts profile"))
         for label, text in zip(self._general_labels, general, strict=True):
             label.setText(text)
+        self.hotkey_label.setText(self.tr("Global hotkey"))
+        self.hotkey_edit.retranslate()
+        self.close_to_tray_check.setText(self.tr("Keep running in the tray when the window is closed"))
+        self.autostart_check.setText(self.tr("Start Desk Copilot when I log in"))
 
     def _fill_general(self) -> None:
         self.language_combo.clear()
@@ -431,6 +448,14 @@ class SettingsDialog(QDialog):
         settings.default_profile = str(self.default_profile_combo.currentData() or settings.default_profile)
         settings.workspace_profiles = {k: str(c.currentData()) for k, c in self.workspace_combos.items()
                                        if c.currentData()}
+        if self.hotkey_edit.is_valid():
+            settings.hotkey = self.hotkey_edit.value()
+        else:
+            problems.append(self.tr("The hotkey %1 cannot be used; %2 is kept.")
+                            .replace("%1", self.hotkey_edit.value() or "—").replace("%2", settings.hotkey))
+        settings.close_to_tray = self.close_to_tray_check.isChecked()
+        autostart_changed = settings.autostart != self.autostart_check.isChecked()
+        settings.autostart = self.autostart_check.isChecked()
         try:
             save_settings(settings)
         except CopilotError as exc:
@@ -440,6 +465,8 @@ class SettingsDialog(QDialog):
                 set_key(self._profile(name), key)
             except CopilotError as exc:
                 problems.append(str(exc))
+        if autostart_changed:  # only a change made here touches the login entry
+            problems.extend(_sync_autostart(settings.autostart))
         from copilot.models import clear_provider_cache
 
         clear_provider_cache()
@@ -458,3 +485,19 @@ class SettingsDialog(QDialog):
     def reject(self) -> None:
         self.runner.cancel(_RUN_KEY)
         super().reject()
+
+
+def _sync_autostart(wanted: bool) -> list[str]:
+    """Make the login entry match the checkbox at once (the tray also follows settings.toml, but
+    the app may be running without it); one-line problems."""
+    from copilot.errors import CopilotError
+    from ui import autostart
+
+    try:
+        if wanted and not autostart.is_enabled():
+            autostart.enable()
+        elif not wanted and autostart.is_enabled():
+            autostart.disable()
+    except CopilotError as exc:
+        return [str(exc)]
+    return []

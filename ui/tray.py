@@ -126,7 +126,7 @@ class TrayIcon(QSystemTrayIcon):
     def refresh_favourites(self) -> None:
         self.favourites.clear()
         try:
-            from ui.quick.task import quick_templates
+            from copilot.tasks.quick_action import quick_templates
 
             favourites = [t for t in quick_templates() if t.spec.favourite]
         except CopilotError as exc:

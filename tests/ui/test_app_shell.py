@@ -169,3 +169,33 @@ def test_single_instance_handoff(desk: object, qtbot: object, tmp_path: Path) ->
     window = desk.window  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: window.workspaces.get("word") is not None
                     and window.workspaces["word"].current_path == path, timeout=10000)
+
+
+def test_closing_keeps_the_app_in_the_tray_only_with_setting_and_tray(qapp: object) -> None:
+    from ui.app import apply_close_policy, quit_on_close
+
+    assert quit_on_close(True, tray_available=True) is False
+    assert quit_on_close(True, tray_available=False) is True
+    assert quit_on_close(False, tray_available=True) is True
+    assert quit_on_close(False, tray_available=False) is True
+    try:
+        assert apply_close_policy(qapp, False) is True  # type: ignore[arg-type]
+        assert qapp.quitOnLastWindowClosed()  # type: ignore[attr-defined]
+        # Offscreen there is no system tray: closing quits even when the setting asks for the tray.
+        assert apply_close_policy(qapp, True) is True  # type: ignore[arg-type]
+    finally:
+        qapp.setQuitOnLastWindowClosed(True)  # type: ignore[attr-defined]
+
+
+def test_open_text_shows_a_read_only_result_with_copy(window: object, qtbot: object) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    dialog = window.open_text("RESULT TEXT", source="result text", template="quick.upper")  # type: ignore[attr-defined]
+    assert dialog.isVisible() and dialog.parent() is window
+    assert dialog.text() == "RESULT TEXT" and dialog.result_edit.isReadOnly()
+    assert dialog.source.toPlainText() == "result text"
+    assert "quick.upper" in dialog.template_label.text()
+    dialog.copy_button.click()
+    assert QGuiApplication.clipboard().text() == "RESULT TEXT"
+    dialog.close()
+    assert not dialog.isVisible()

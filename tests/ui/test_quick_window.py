@@ -124,7 +124,7 @@ def service(qtbot: Any, fake_profile: str, fake_server: Any, templates: None) ->
 
 
 def test_quick_templates_favourites_first_and_only_usable(templates: None) -> None:
-    from ui.quick.task import quick_templates
+    from copilot.tasks.quick_action import quick_templates
 
     ids = [t.id for t in quick_templates()]
     assert "quick.needs_more" not in ids  # a second required input: cannot run on a selection alone
@@ -200,3 +200,25 @@ def test_service_unknown_profile_error_is_one_line(service: Any, qtbot: Any) -> 
     assert "no-such-profile" in service.window.status.text()
     assert "\n" not in service.window.status.text()
     service.window.hide()
+
+
+def test_service_open_in_app_shows_the_result_in_the_main_window(service: Any, desk: Any, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.widgets.text_result import TextResultDialog
+
+    main = desk.show_main_window()
+    # The tray plug-in wires it like this (ui.tray.install: on_open_in_app).
+    service.sig_open_in_app.connect(lambda source, result, template:
+                                    main.open_text(result, source=source, template=template))
+    QGuiApplication.clipboard().setText("open me")
+    states: list[str] = []
+    service.sig_state.connect(states.append)
+    with qtbot.waitSignal(service.sig_state, timeout=10000, check_params_cb=lambda s: s == "result"):
+        service.trigger("quick.upper")
+    service.window.buttons["open"].click()
+    assert not service.window.isVisible() and states[-1] == "opened"
+    dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, TextResultDialog) and w.isVisible()]
+    assert len(dialogs) == 1 and dialogs[0].parent() is main
+    assert dialogs[0].text() == "OPEN ME" and dialogs[0].source.toPlainText() == "open me"
+    dialogs[0].close()

@@ -70,3 +70,44 @@ def test_no_keyring_notice(dialog: object, fake_profile: str, monkeypatch: pytes
     dialog.select_profile("openai")  # type: ignore[attr-defined]
     assert "OPENAI_API_KEY" in dialog.key_notice.text()  # type: ignore[attr-defined]
     assert not dialog.key_edit.isEnabled()  # type: ignore[attr-defined]
+
+
+def test_hotkey_tray_and_autostart_persist(dialog: object, tmp_path: object,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from pathlib import Path
+
+    from copilot.settings import load_settings
+    from ui import autostart
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))  # the login entry goes here
+    entry = Path(str(tmp_path)) / "xdg" / "autostart" / "desk-copilot.desktop"
+    assert dialog.hotkey_edit.value() == "Ctrl+Alt+Space"  # type: ignore[attr-defined]
+    assert dialog.close_to_tray_check.isChecked()  # type: ignore[attr-defined]
+    assert not dialog.autostart_check.isChecked()  # type: ignore[attr-defined]
+
+    dialog.hotkey_edit.set_value("Ctrl+Alt+K")  # type: ignore[attr-defined]
+    dialog.close_to_tray_check.setChecked(False)  # type: ignore[attr-defined]
+    dialog.autostart_check.setChecked(True)  # type: ignore[attr-defined]
+    assert dialog.apply() == []  # type: ignore[attr-defined]
+    settings = load_settings()
+    assert settings.hotkey == "Ctrl+Alt+K" and settings.close_to_tray is False and settings.autostart is True
+    assert entry.is_file() and autostart.is_enabled(platform="linux")
+
+    from ui.settings_dialog import SettingsDialog
+
+    again = SettingsDialog(dialog.runner)  # type: ignore[attr-defined]
+    assert again.hotkey_edit.value() == "Ctrl+Alt+K"
+    assert not again.close_to_tray_check.isChecked() and again.autostart_check.isChecked()
+    again.autostart_check.setChecked(False)
+    assert again.apply() == []
+    again.deleteLater()
+    assert load_settings().autostart is False and not entry.exists()
+
+
+def test_invalid_hotkey_keeps_the_previous_one(dialog: object) -> None:
+    from copilot.settings import load_settings
+
+    dialog.hotkey_edit.set_value("")  # type: ignore[attr-defined]
+    problems = dialog.apply()  # type: ignore[attr-defined]
+    assert len(problems) == 1 and "Ctrl+Alt+Space" in problems[0]
+    assert load_settings().hotkey == "Ctrl+Alt+Space"

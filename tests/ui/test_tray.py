@@ -64,9 +64,9 @@ def test_menu_entries_and_signals(qtbot: Any, favourite_template: None) -> None:
 
 
 def test_no_favourites_shows_a_disabled_hint(qtbot: Any, isolated_home: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    import ui.quick.task
+    import copilot.tasks.quick_action
 
-    monkeypatch.setattr(ui.quick.task, "quick_templates", lambda: [])
+    monkeypatch.setattr(copilot.tasks.quick_action, "quick_templates", lambda: [])
     tray = TrayIcon(lang="en")
     try:
         actions = tray.favourites.actions()

@@ -38,6 +38,9 @@ def test_open_shows_paragraphs(word: object) -> None:
     assert [p.text for p in word.paragraphs] == TEXTS  # type: ignore[attr-defined]
     assert word.model.rowCount() == 4  # type: ignore[attr-defined]
     assert "memo.docx" in word.file_label.text()  # type: ignore[attr-defined]
+    # Before any run the bar is idle: the paragraph count, not "0 / 1 paragraphs".
+    assert word.progress.value() == 0  # type: ignore[attr-defined]
+    assert word.progress.text() == "4 paragraphs"  # type: ignore[attr-defined]
 
 
 def test_polish_review_accept_reject_and_save(word: object, qtbot: object, fake_server: object,

@@ -1311,6 +1311,18 @@
       <translation>提示词使用的配置</translation>
     </message>
     <message>
+      <source>Global hotkey</source>
+      <translation>全局快捷键</translation>
+    </message>
+    <message>
+      <source>Keep running in the tray when the window is closed</source>
+      <translation>关闭窗口后继续在系统托盘中运行</translation>
+    </message>
+    <message>
+      <source>Start Desk Copilot when I log in</source>
+      <translation>登录时启动桌面助手</translation>
+    </message>
+    <message>
       <source>Follow the system</source>
       <translation>跟随系统</translation>
     </message>
@@ -1370,12 +1382,39 @@
       <source>✓ Connected — %1 ms</source>
       <translation>✓ 已连接——%1 毫秒</translation>
     </message>
+    <message>
+      <source>The hotkey %1 cannot be used; %2 is kept.</source>
+      <translation>无法使用快捷键 %1，仍保留 %2。</translation>
+    </message>
   </context>
   <context>
     <name>SlidePreview</name>
     <message>
       <source>Slide previews</source>
       <translation>幻灯片预览</translation>
+    </message>
+  </context>
+  <context>
+    <name>TextResultDialog</name>
+    <message>
+      <source>Quick action result</source>
+      <translation>快速操作结果</translation>
+    </message>
+    <message>
+      <source>Template: %1</source>
+      <translation>模板：%1</translation>
+    </message>
+    <message>
+      <source>Result</source>
+      <translation>结果</translation>
+    </message>
+    <message>
+      <source>Original text</source>
+      <translation>原文</translation>
+    </message>
+    <message>
+      <source>Copy</source>
+      <translation>复制</translation>
     </message>
   </context>
   <context>

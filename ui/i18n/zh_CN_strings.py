@@ -378,4 +378,11 @@ ZH_CN: dict[str, str] = {
     "✓ Connected — %1 ms": "✓ 已连接——%1 毫秒",
     "✗ Check failed:": "✗ 检查未通过：",
     "✗ Reject": "✗ 拒绝",
+    "Global hotkey": "全局快捷键",
+    "Keep running in the tray when the window is closed": "关闭窗口后继续在系统托盘中运行",
+    "Start Desk Copilot when I log in": "登录时启动桌面助手",
+    "The hotkey %1 cannot be used; %2 is kept.": "无法使用快捷键 %1，仍保留 %2。",
+    "Quick action result": "快速操作结果",
+    "Template: %1": "模板：%1",
+    "Original text": "原文",
 }

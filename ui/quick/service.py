@@ -21,9 +21,9 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from copilot.errors import CopilotError
 from copilot.events import Delta
 from copilot.settings import load_settings
+from copilot.tasks.quick_action import QuickResult, quick_action, quick_templates
 from ui.clipboard import Desktop, NothingSelected, PasteFailed, capture_selection, desktop, paste_text
 from ui.hotkeys import HotkeyBackend, create_backend
-from ui.quick.task import QuickResult, quick_action, quick_templates
 from ui.quick.window import QuickItem, QuickWindow
 from ui.runner import Runner, runner_for_profile
 

@@ -53,10 +53,10 @@ from PySide6.QtWidgets import (
 
 from copilot.cancel import CancelToken
 from copilot.events import Done, Event, Notice, Progress, Started
+from copilot.tasks.polish.review import Paragraph, diff_html, read_paragraphs, save_reviewed
 from ui.runner import Runner
 from ui.theme import icon, set_role
 from ui.workspaces.base import Workspace
-from ui.workspaces.word_review import Paragraph, diff_html, read_paragraphs, save_reviewed
 
 __all__ = ["ReviewModel", "WordWorkspace"]
 
@@ -275,6 +275,9 @@ class WordWorkspace(Workspace):
         self._templates: list[Any] | None = None
         self._wanted_template: str | None = None
         self._unsaved = False
+        # False until a polish run reports Started: the bar then shows "%v / %m", before that an idle
+        # paragraph count (a 0..1 range with the run format read "0 / 1 paragraphs" on open).
+        self._run_progress = False
 
         self.open_button = QPushButton(icon("open"), "")
         self.open_button.clicked.connect(self._on_open_clicked)
@@ -456,8 +459,11 @@ class WordWorkspace(Workspace):
                                        .replace("%3", str(c["rejected"])).replace("%4", str(c["guard"])))
         else:
             self.summary_label.setText("")
-        if self.progress.maximum() > 0:
+        if self._run_progress:
             self.progress.setFormat(self.tr("%v / %m paragraphs"))
+        else:
+            self.progress.setFormat(self.tr("%1 paragraphs").replace("%1", str(len(self.paragraphs)))
+                                    if self.paragraphs else "")
 
     # -- templates ------------------------------------------------------------------------------
     def _ui_lang(self) -> str:
@@ -520,14 +526,19 @@ class WordWorkspace(Workspace):
         self.model.set_paragraphs([])
         self.guard_list.clear()
         self._show_detail(None)
-        self.progress.setRange(0, 1)
-        self.progress.setValue(0)
         self.eta_label.setText("")
-        self._update_labels()
+        self._progress_idle()
         self.sig_status.emit(self.tr("Reading %1…").replace("%1", path.name))
         self._set_busy(True)
         self.runner.start(self.key, lambda cancel: read_paragraphs(Path(path), cancel),
                           on_done=self._on_read_done, on_error=self._on_job_error)
+
+    def _progress_idle(self) -> None:
+        """An empty bar labelled with the paragraph count (blank while reading)."""
+        self._run_progress = False
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self._update_labels()
 
     def _on_read_done(self, paragraphs: object) -> None:
         self._set_busy(False)
@@ -575,10 +586,12 @@ class WordWorkspace(Workspace):
 
     def _on_polish_event(self, event: object) -> None:
         if isinstance(event, Started):
+            self._run_progress = True
             self.progress.setRange(0, max(1, event.total or 0))
             self.progress.setValue(0)
             self.progress.setFormat(self.tr("%v / %m paragraphs"))
         elif isinstance(event, Progress):
+            self._run_progress = True
             total = max(1, event.total or 1)
             self.progress.setRange(0, total)
             self.progress.setValue(event.done)
@@ -623,15 +636,15 @@ class WordWorkspace(Workspace):
 
     def _on_job_error(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.progress.setRange(0, 1)
         self.eta_label.setText("")
+        self._progress_idle()
         self.report_error(exc)
 
     def cancel(self) -> None:
         if self.runner.is_running(self.key):
             self.runner.cancel(self.key)
             self._set_busy(False)
-            self.progress.setRange(0, 1)
+            self._progress_idle()
             self.eta_label.setText(self.tr("cancelled"))
             self.sig_status.emit(self.tr("Cancelled — finished paragraphs are cached; Polish again continues "
                                          "where it stopped"))

@@ -1,4 +1,4 @@
-"""Word review helpers without Qt: read paragraphs, render a side-by-side diff, save the accepted edits.
+"""Reviewing a polish run, without Qt: read paragraphs, render a side-by-side diff, save the accepted edits.
 
 The polish task applies every rewrite it accepts; the app lets the user accept or reject each one
 afterwards, so saving re-applies just the accepted rewrites to the original file with the same core
@@ -12,10 +12,14 @@ import html
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from copilot.cancel import CancelToken
 from copilot.events import Done, Event, Progress, Started
+
+if TYPE_CHECKING:
+    from copilot.documents.docx.open import DocxPackage
+    from copilot.documents.docx.text_map import ParaMap
 
 __all__ = ["Paragraph", "diff_html", "read_paragraphs", "save_reviewed"]
 
@@ -29,12 +33,12 @@ class Paragraph:
     heading: bool
 
 
-def _maps(path: Path) -> tuple[object, list[object]]:
+def _maps(path: Path) -> tuple[DocxPackage, list[ParaMap]]:
     from copilot.documents.docx.open import open_docx
     from copilot.documents.docx.text_map import iter_paragraphs
 
     pkg = open_docx(path)
-    maps: list[object] = []
+    maps: list[ParaMap] = []
     for part in pkg.text_parts():
         maps.extend(iter_paragraphs(part, pkg.xml(part)))
     return pkg, maps
@@ -47,9 +51,9 @@ def read_paragraphs(path: Path, cancel: CancelToken) -> Iterator[Event]:
     out: list[Paragraph] = []
     for n, pm in enumerate(maps):
         cancel.raise_if_cancelled()
-        text = pm.text  # type: ignore[attr-defined]
+        text = pm.text
         if text.strip():
-            out.append(Paragraph(n + 1, pm.part, text, bool(pm.heading)))  # type: ignore[attr-defined]
+            out.append(Paragraph(n + 1, pm.part, text, bool(pm.heading)))
     yield Done(out)
 
 
@@ -86,7 +90,7 @@ def save_reviewed(src: Path, out: Path, accepted: Mapping[int, tuple[str, str]],
 
     yield Started("save", len(accepted))
     pkg, maps = _maps(src)
-    first = max_annotation_id(pkg.xml(p) for p in pkg.text_parts()) + 1  # type: ignore[attr-defined]
+    first = max_annotation_id(pkg.xml(p) for p in pkg.text_parts()) + 1
     stamp = ChangeStamp(author=author or "Desk Copilot", first_id=max(first, 1000))
     applied = 0
     for done, (number, (original, rewrite)) in enumerate(sorted(accepted.items()), start=1):
@@ -94,13 +98,13 @@ def save_reviewed(src: Path, out: Path, accepted: Mapping[int, tuple[str, str]],
         if not 1 <= number <= len(maps):
             continue
         pm = maps[number - 1]
-        if pm.text != original:  # type: ignore[attr-defined]
+        if pm.text != original:
             continue
-        apply_edits(pm, diff_edits(original, rewrite), mode, stamp)  # type: ignore[arg-type]
-        pkg.mark_changed(pm.part)  # type: ignore[attr-defined]
+        apply_edits(pm, diff_edits(original, rewrite), mode, stamp)
+        pkg.mark_changed(pm.part)
         applied += 1
         if done % 50 == 0:
             yield Progress(done, len(accepted))
     with atomic_path(out, force=force) as tmp:
-        pkg.save(tmp)  # type: ignore[attr-defined]
+        pkg.save(tmp)
     yield Done((out, applied))
