@@ -142,6 +142,11 @@ class DocumentError(CopilotError):
         self.reason = reason
         super().__init__(f"{self.path.name}: {reason}")
 
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[Path, str]]:
+        # Keep the error picklable (copy, multiprocessing): the default reduce would call
+        # __init__ with the one-line message only.
+        return (type(self), (self.path, self.reason))
+
 
 class LegacyFormat(DocumentError):
     pass
@@ -167,6 +172,9 @@ class OutputExists(CopilotError):
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         super().__init__(f"{self.path} already exists — choose another output or pass --force")
+
+    def __reduce__(self) -> tuple[type[OutputExists], tuple[Path]]:
+        return (type(self), (self.path,))
 
 
 class PromptError(CopilotError):

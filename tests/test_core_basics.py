@@ -52,6 +52,16 @@ def test_settings_round_trip_and_bad_toml(isolated_home: Path) -> None:
     assert "settings.toml" in str(info.value)
 
 
+def test_document_errors_survive_pickling(tmp_path: Path) -> None:
+    import pickle
+
+    from copilot.errors import BadDocument
+
+    for error in (BadDocument(tmp_path / "a.docx", "not a Word document"), OutputExists(tmp_path / "b.docx")):
+        copy = pickle.loads(pickle.dumps(error))
+        assert type(copy) is type(error) and str(copy) == str(error)
+
+
 def test_cancel_token_callbacks_and_wait() -> None:
     token = CancelToken()
     hits: list[str] = []

@@ -46,7 +46,8 @@ from copilot.tasks.polish.chunks import Chunk, ChunkCache, input_budget, make_ch
 from copilot.tasks.polish.guards import check_rewrite, limits_for
 from copilot.textutil import detect_lang
 
-__all__ = ["PRESETS", "ParagraphOutcome", "PolishOptions", "PolishResult", "default_output", "polish_docx"]
+__all__ = ["PRESETS", "ParagraphOutcome", "PolishOptions", "PolishResult", "default_output", "polish_docx",
+           "polish_docx_with_profile"]
 
 Mode = Literal["track", "clean", "comments"]
 
@@ -439,6 +440,16 @@ def polish_docx(provider: Provider, src: str | Path, output: str | Path | None =
         outcomes=ordered, tokens_in=tokens_in, tokens_out=tokens_out,
         seconds=time.perf_counter() - started, requests=requests, template=template.id, mode=options.mode,
         model=provider.model))
+
+
+def polish_docx_with_profile(profile: str | None, src: str | Path, output: str | Path | None = None,
+                             options: PolishOptions | None = None,
+                             cancel: CancelToken | None = None) -> Iterator[Event]:
+    """``polish_docx`` for a profile name, resolved on the thread that runs the job (the app's
+    runner worker), so the provider and its key lookup never touch the GUI thread."""
+    from copilot.models import get_provider
+
+    return polish_docx(get_provider(profile), src, output, options, cancel)
 
 
 def _reply_cap(provider: Provider) -> int | None:

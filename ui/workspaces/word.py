@@ -565,13 +565,13 @@ class WordWorkspace(Workspace):
         out.parent.mkdir(parents=True, exist_ok=True)
         self.review_path = out
 
-        def job(cancel: CancelToken) -> Iterator[Event]:
-            from copilot.models import get_provider
-            from copilot.tasks.polish_docx import PolishOptions, polish_docx
+        embedded = self.uses_embedded()
 
-            provider = get_provider(profile)
-            return polish_docx(provider, src, out, PolishOptions(template_id=template_id, mode="track", force=True),
-                               cancel)
+        def job(cancel: CancelToken) -> Iterator[Event]:
+            from copilot.tasks.polish_docx import PolishOptions, polish_docx_with_profile
+
+            options = PolishOptions(template_id=template_id, mode="track", force=True)
+            return polish_docx_with_profile(profile, src, out, options, cancel)
 
         self.result = None
         self._notices = 0
@@ -582,7 +582,7 @@ class WordWorkspace(Workspace):
         self.eta_label.setText(self.tr("Starting…"))
         self._set_busy(True)
         self.runner.start(self.key, job, on_event=self._on_polish_event, on_done=self._on_polish_done,
-                          on_error=self._on_job_error, embedded=self.uses_embedded())
+                          on_error=self._on_job_error, embedded=embedded)
 
     def _on_polish_event(self, event: object) -> None:
         if isinstance(event, Started):
