@@ -24,7 +24,9 @@ text-decoration:none}.rejected td.reason{color:#a00}.num{color:#888;white-space:
 """
 
 
-def _side_by_side(old: str, new: str) -> tuple[str, str]:
+def side_by_side(old: str, new: str, deleted: str = "<del>{}</del>",
+                 inserted: str = "<ins>{}</ins>") -> tuple[str, str]:
+    """(original, rewrite) as escaped HTML with each deleted/inserted run wrapped in the given markup."""
     a, b = tokenize(old), tokenize(new)
     left: list[str] = []
     right: list[str] = []
@@ -33,16 +35,16 @@ def _side_by_side(old: str, new: str) -> tuple[str, str]:
         if op == "equal":
             left.append(x)
             right.append(y)
-        else:
-            if x:
-                left.append(f"<del>{x}</del>")
-            if y:
-                right.append(f"<ins>{y}</ins>")
+            continue
+        if x:
+            left.append(deleted.format(x))
+        if y:
+            right.append(inserted.format(y))
     return "".join(left), "".join(right)
 
 
 def _row(o: ParagraphOutcome) -> str:
-    left, right = _side_by_side(o.original, o.rewrite)
+    left, right = side_by_side(o.original, o.rewrite)
     reason = f'<td class="reason">{html.escape(o.reason)}</td>' if o.status == "rejected" else "<td>changed</td>"
     return (f'<tr class="{o.status}"><td class="num">{o.paragraph}<br>{html.escape(o.part)}</td>'
             f"<td>{left}</td><td>{right}</td>{reason}</tr>")

@@ -7,8 +7,6 @@ primitives the task uses (text map → word diff → tracked/clean edits), in pa
 
 from __future__ import annotations
 
-import difflib
-import html
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,22 +57,12 @@ def read_paragraphs(path: Path, cancel: CancelToken) -> Iterator[Event]:
 
 def diff_html(old: str, new: str) -> tuple[str, str]:
     """(original with deletions red and struck through, rewrite with insertions green) as HTML."""
-    from copilot.documents.docx.diff import tokenize
+    from copilot.tasks.polish.report import side_by_side
 
-    a, b = tokenize(old), tokenize(new)
-    left: list[str] = []
-    right: list[str] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        x, y = html.escape("".join(a[i1:i2])), html.escape("".join(b[j1:j2]))
-        if op == "equal":
-            left.append(x)
-            right.append(y)
-            continue
-        if x:
-            left.append(f'<span style="color:#c62828;text-decoration:line-through;background:#fde7e7">{x}</span>')
-        if y:
-            right.append(f'<span style="color:#1b7f2a;background:#e3f6e5">{y}</span>')
-    return "".join(left), "".join(right)
+    # Inline styles: Qt's rich text ignores <del>/<ins> styling from a style sheet.
+    return side_by_side(old, new,
+                        '<span style="color:#c62828;text-decoration:line-through;background:#fde7e7">{}</span>',
+                        '<span style="color:#1b7f2a;background:#e3f6e5">{}</span>')
 
 
 def save_reviewed(src: Path, out: Path, accepted: Mapping[int, tuple[str, str]],
