@@ -31,7 +31,8 @@ Hierarchy::
     ├── OutputExists               the output file exists and --force was not given
     ├── PromptError                template missing, invalid or failing to render
     ├── UnsafeOutput               model output refused by a guard (SQL that writes, ...)
-    └── Cancelled                  the user cancelled
+    ├── Cancelled                  the user cancelled
+    └── WorkerFailed               the app's background process stopped without an answer
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ __all__ = [
     "ServerUnavailable",
     "UnsafeOutput",
     "UsageError",
+    "WorkerFailed",
 ]
 
 
@@ -190,3 +192,8 @@ class Cancelled(CopilotError):
 
     def __init__(self, message: str = "Cancelled") -> None:
         super().__init__(message)
+
+
+class WorkerFailed(CopilotError):
+    """A job run in a child process (``copilot.child``) ended without a result or a typed error:
+    the process crashed, was killed, or could not start."""

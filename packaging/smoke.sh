@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the PyInstaller bundle (CI runs this after the test suite):
 #   1. build dist/desk-copilot/ with packaging/build.sh (a clean build: CI is a fresh clone)
-#   2. dist/desk-copilot/desk-copilot --version, and `prompts list` finds every built-in template
+#   2. dist/desk-copilot/desk-copilot --version, `prompts list` finds every built-in template, and the
+#      bundle works as the app's child worker (--desk-copilot-child, driven like copilot.child does)
 #   3. polish examples/memo.docx with the embedded SmolLM2 model, fresh DESK_COPILOT_HOME: it must exit 0,
 #      write a .docx, and print a --json summary that parses. By default only the memo's paragraphs of 140+
 #      characters are sent (--min-chars 140: its two longest, one request, ~220 reply tokens):
@@ -98,6 +99,26 @@ builtin="$(python3 -c 'import json,sys; print(sum(t["origin"] == "builtin" for t
 want="$(ls prompts/*/*.md | wc -l)"
 [ "$builtin" = "$want" ] || fail "the bundle lists $builtin built-in prompts, prompts/ has $want"
 step "prompts OK: $builtin built-in templates"
+
+# The bundle as the app's child worker (copilot.child; the app polishes in one for servers): the build's
+# Python drives it exactly as the app does, with the command pointed at the bundle.
+(cd "$WORK" && DESK_COPILOT_HOME="$WORK/home" PYTHONPATH="$ROOT" timeout --kill-after=10 120 python3 - "$EXE" "$ROOT/examples/memo.docx" <<'PY'
+import sys
+from pathlib import Path
+
+import copilot.child as child
+from copilot.cancel import CancelToken
+from copilot.events import Done
+
+exe, memo = sys.argv[1], Path(sys.argv[2])
+child.child_command = lambda: [exe, child.CHILD_FLAG]
+events = list(child.run_in_child("copilot.tasks.polish.review:read_paragraphs", {"path": memo}, cancel=CancelToken()))
+done = events[-1]
+assert isinstance(done, Done) and done.result, f"the bundle's child worker answered {events!r}"
+print(f"smoke.sh: child worker read {len(done.result)} paragraphs of {memo.name}")
+PY
+) || fail "the bundle does not work as a child worker (desk-copilot --desk-copilot-child)"
+step "child worker OK"
 
 # -- 3. polish with the embedded model ----------------------------------------------------------------------
 mkdir -p "$WORK/home"

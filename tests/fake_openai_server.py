@@ -835,3 +835,33 @@ class FakeOpenAIServer:
                     break
                 self._stopping.wait(min(0.05, max(left, 0)))
         self._hang_up(h)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Serve from a process of its own, for measurements the test process must not disturb:
+    ``python -m tests.fake_openai_server --latency 0.5 --default tests.test_polish_fakes:kindly``.
+    Prints the base URL on the first line of stdout and serves until stdin closes."""
+    import argparse
+    import importlib
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m tests.fake_openai_server")
+    parser.add_argument("--model", action="append", dest="models")
+    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--tokens-per-second", type=float)
+    parser.add_argument("--default", metavar="MODULE:NAME",
+                        help="default reply: a str or responder defined at module level")
+    args = parser.parse_args(argv)
+    default: str | Responder | None = None
+    if args.default:
+        module, _, name = args.default.partition(":")
+        default = getattr(importlib.import_module(module), name)
+    with FakeOpenAIServer(args.models or ["fake-model"], latency=args.latency,
+                          tokens_per_second=args.tokens_per_second, default_reply=default) as server:
+        print(server.base_url, flush=True)
+        sys.stdin.read()  # the parent closes our stdin (or dies): stop
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

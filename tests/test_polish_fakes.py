@@ -89,3 +89,9 @@ def test_request_paragraphs_parses_template_output() -> None:
     assert request_paragraphs(request) == [{"id": "1", "text": "hi ⟦1⟧"}]
     reply = json.loads(model(upper)(request))
     assert reply == {"paragraphs": [{"id": "1", "text": "HI ⟦1⟧"}]}
+
+
+def kindly(request: dict[str, Any]) -> str:
+    """A module-level responder (usable by a fake server in another process): "please check" →
+    "kindly review" in every paragraph."""
+    return model(lambda text: text.replace("please check", "kindly review"))(request)

@@ -16,6 +16,10 @@ _APP_COMMANDS = {"app", "quick"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["--desk-copilot-child"]:  # copilot.child.CHILD_FLAG: the frozen app's workers
+        from copilot.child import child_main
+
+        return child_main()
     if not args or args[0] in _APP_COMMANDS:
         return _run_app(args)
     from copilot.cli import main as cli_main

@@ -5,16 +5,23 @@ Every fake-server request takes 0.5 s, so a single model call made on the GUI th
 a gap of at least that: the test fails on any gap of 0.45 s or more. The issue's 50 ms figure is a
 timing goal: the worst gap is printed and recorded in benchmarks/RESULTS.md, not asserted, because
 timings on a shared machine are not test verdicts.
+
+The fake server runs in a process of its own here, as a real server would: in the test process its
+request handling would compete with the GUI thread for the GIL and measure the fixture, not the app.
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QTimer
 
-from tests.test_polish_fakes import model
+from tests.conftest import add_fake_profile
 from tests.ui.conftest import make_docx
 
 GOAL_S = 0.050
@@ -25,17 +32,48 @@ def _texts(n: int) -> list[str]:
     return [f"Paragraph {i}: please check the draft and send your comments to the team." for i in range(n)]
 
 
+class _ServerProcess:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+
+@pytest.fixture
+def server_process() -> Iterator[_ServerProcess]:
+    """tests/fake_openai_server.py in a child process: 0.5 s per request, "please check" →
+    "kindly review" in every paragraph."""
+    proc = subprocess.Popen([sys.executable, "-m", "tests.fake_openai_server", "--latency", "0.5",
+                             "--default", "tests.test_polish_fakes:kindly"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                            cwd=Path(__file__).resolve().parents[2])
+    assert proc.stdout is not None and proc.stdin is not None
+    try:
+        yield _ServerProcess(proc.stdout.readline().strip())
+    finally:
+        proc.stdin.close()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
 def test_event_loop_never_stalls_during_1000_paragraph_polish(window: object, qtbot: object,
-                                                              fake_server: object, tmp_path: Path) -> None:
-    fake_server.set_default(model(lambda t: t.replace("please check", "kindly review")))  # type: ignore[attr-defined]
-    fake_server.latency = 0.5  # type: ignore[attr-defined]
+                                                              server_process: _ServerProcess,
+                                                              tmp_path: Path) -> None:
+    assert server_process.base_url.startswith("http://127.0.0.1:")
+    add_fake_profile(server_process)  # the window's default profile "fake", now on that server
     src = make_docx(tmp_path / "big.docx", _texts(1000))
     assert window.open_path(src)  # type: ignore[attr-defined]
     ws = window.workspaces["word"]  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: len(ws.paragraphs) == 1000, timeout=30000)  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: ws.template_combo.count() > 0, timeout=30000)  # type: ignore[attr-defined]
+    # Measure the polish, not the document's first paint: a user sees the paragraphs (and PySide
+    # has built the enum types the item views use, a one-time 70 ms) before pressing Run.
+    qtbot.wait(300)  # type: ignore[attr-defined]
 
     gaps: list[float] = []
+    at: list[float] = []
     last = [time.perf_counter()]
 
     t0 = [0.0]
@@ -44,6 +82,7 @@ def test_event_loop_never_stalls_during_1000_paragraph_polish(window: object, qt
     def beat() -> None:
         now = time.perf_counter()
         gaps.append(now - last[0])
+        at.append(last[0] - t0[0])
         if now - last[0] > GOAL_S:
             marks.append((last[0] - t0[0], now - last[0]))
         last[0] = now
@@ -64,4 +103,6 @@ def test_event_loop_never_stalls_during_1000_paragraph_polish(window: object, qt
           f"ticks over the {GOAL_S * 1000:.0f} ms goal: {sum(g > GOAL_S for g in gaps)}")
     print("late ticks (at s, gap ms):", [(round(a, 2), round(g * 1000)) for a, g in marks],
           "done at", round(time.perf_counter() - t0[0], 2))
+    print("longest gaps (at s, gap ms):",
+          sorted(((round(a, 2), round(g * 1000)) for a, g in zip(at, gaps, strict=True)), key=lambda x: -x[1])[:5])
     assert worst < BLOCKED_S, f"the GUI thread was blocked for {worst * 1000:.0f} ms"

@@ -24,9 +24,13 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
+    QColor,
+    QFont,
     QKeySequence,
     QPainter,
+    QPaintEvent,
     QPalette,
+    QPixmap,
     QShortcut,
     QTextDocument,
 )
@@ -66,6 +70,8 @@ HTML_ROLE = Qt.ItemDataRole.UserRole + 1
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 ACCEPTED, REJECTED = "accepted", "rejected"
+_ROLES = frozenset({STATUS_ROLE, HTML_ROLE, Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
+                    Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole})
 
 
 class _Row:
@@ -98,6 +104,8 @@ class ReviewModel(QAbstractTableModel):
         self.endResetModel()
 
     def set_outcomes(self, outcomes: list[Any]) -> None:
+        if not outcomes and not any(row.status for row in self.rows):
+            return  # already clear: a reset would repaint every visible row for nothing
         self.beginResetModel()
         for row in self.rows:
             row.rewrite, row.status, row.reason, row.decision = "", "", "", ""
@@ -114,10 +122,14 @@ class ReviewModel(QAbstractTableModel):
     def row_index(self, number: int) -> int | None:
         return self._by_number.get(number)
 
+    @staticmethod
+    def has_diff(row: _Row) -> bool:
+        return row.status == "changed" or (row.status == "rejected" and bool(row.rewrite))
+
     def diff(self, i: int) -> tuple[str, str]:
         if i not in self._html:
             row = self.rows[i]
-            if row.status == "changed" or (row.status == "rejected" and row.rewrite):
+            if self.has_diff(row):
                 self._html[i] = diff_html(row.para.text, row.rewrite)
             else:
                 import html
@@ -164,8 +176,8 @@ class ReviewModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
+        if role not in _ROLES or not index.isValid():
+            return None  # first: item views ask for a dozen roles per cell on every paint
         row = self.rows[index.row()]
         col = index.column()
         if role == STATUS_ROLE:
@@ -183,8 +195,6 @@ class ReviewModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole and col == 3 and row.reason:
             return row.reason
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
-            from PySide6.QtGui import QColor
-
             if row.status == "changed":
                 return QColor("#1b7f2a") if row.decision == ACCEPTED else QColor("#c62828")
             if row.status == "rejected":
@@ -221,14 +231,30 @@ class _Filter(QSortFilterProxyModel):
         if self.mode == "all":
             return True
         model = self.sourceModel()
-        status = model.data(model.index(source_row, 0, source_parent), STATUS_ROLE)
+        # Straight to the row, not through index()/data(): this runs for every row on each change.
+        status = model.rows[source_row].status if isinstance(model, ReviewModel) else \
+            model.data(model.index(source_row, 0, source_parent), STATUS_ROLE)
         if self.mode == "changes":
             return bool(status == "changed")
         return bool(status == "rejected")
 
 
 class HtmlDelegate(QStyledItemDelegate):
-    """Paints the HTML diff of a cell, clipped to the row (the detail pane shows it all)."""
+    """Paints the HTML diff of a cell, clipped to the row (the detail pane shows it all).
+
+    Laying out and drawing text costs about a millisecond per cell, so a screenful of rows is
+    30–40 ms: rendered cells are kept as pixmaps, and a paint pass that has run over its time
+    budget leaves the remaining new cells blank and asks for another pass on the next loop turn
+    (:class:`ReviewTable`), so one paint never holds the GUI thread for long.
+    """
+
+    _CACHE = 128  # rendered cells kept: enough for a few screens of rows, a few MB of pixmaps
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmaps: dict[tuple[object, ...], QPixmap] = {}
+        self.deadline: float | None = None  # perf_counter() after which a pass renders no new cell
+        self.skipped = False
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         html_text = index.data(HTML_ROLE)
@@ -240,24 +266,69 @@ class HtmlDelegate(QStyledItemDelegate):
         style = option.widget.style() if option.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        color = option.palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
+        width, height = option.rect.width() - 8, option.rect.height() - 4
+        if width <= 0 or height <= 0:
+            return
+        ratio = painter.device().devicePixelRatioF()
+        key = (html_text, width, height, color.rgba(), option.font.key(), ratio)
+        pixmap = self._pixmaps.pop(key, None)
+        if pixmap is None:
+            if self.deadline is not None and time.perf_counter() > self.deadline:
+                self.skipped = True  # painted on the next pass
+                return
+            pixmap = self._render(html_text, width, height, color, option.font, ratio)
+            if len(self._pixmaps) >= self._CACHE:
+                del self._pixmaps[next(iter(self._pixmaps))]
+        self._pixmaps[key] = pixmap  # most recently used last
+        painter.drawPixmap(option.rect.left() + 4, option.rect.top() + 2, pixmap)
+
+    @staticmethod
+    def _render(html_text: str, width: int, height: int, color: QColor, font: QFont, ratio: float) -> QPixmap:
         doc = QTextDocument()
-        doc.setDefaultFont(option.font)
+        doc.setDefaultFont(font)
         doc.setHtml(html_text)
-        doc.setTextWidth(option.rect.width() - 8)
-        painter.save()
-        painter.translate(option.rect.left() + 4, option.rect.top() + 2)
-        painter.setClipRect(QRectF(0, 0, option.rect.width() - 8, option.rect.height() - 4))
+        doc.setTextWidth(width)
+        pixmap = QPixmap(round(width * ratio), round(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setClipRect(QRectF(0, 0, width, height))
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        if option.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.HighlightedText))
-        else:
-            ctx.palette.setColor(QPalette.ColorRole.Text, option.palette.color(QPalette.ColorRole.Text))
+        ctx.palette.setColor(QPalette.ColorRole.Text, color)
         doc.documentLayout().draw(painter, ctx)
-        painter.restore()
+        painter.end()
+        return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         base = super().sizeHint(option, index)
         return QSize(base.width(), max(base.height(), option.fontMetrics.lineSpacing() * 3 + 6))
+
+
+class ReviewTable(QTableView):
+    """A table whose HtmlDelegate paints within a time budget per pass (see HtmlDelegate)."""
+
+    # After this long into a pass no new cell is rendered (cells started go on; cached cells and
+    # the rest of the table are drawn in full).
+    PAINT_BUDGET_S = 0.008
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.html_delegate = HtmlDelegate(self)
+        self.setItemDelegate(self.html_delegate)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        delegate = self.html_delegate
+        delegate.deadline = time.perf_counter() + self.PAINT_BUDGET_S
+        delegate.skipped = False
+        try:
+            super().paintEvent(event)
+        finally:
+            delegate.deadline = None
+        if delegate.skipped:
+            # 1 ms, not 0: due timers (and input) get their turn before the next pass.
+            QTimer.singleShot(1, self.viewport(), self.viewport().update)
 
 
 class WordWorkspace(Workspace):
@@ -311,9 +382,8 @@ class WordWorkspace(Workspace):
         self.model = ReviewModel(self)
         self.proxy = _Filter(self)
         self.proxy.setSourceModel(self.model)
-        self.table = QTableView()
+        self.table = ReviewTable()
         self.table.setModel(self.proxy)
-        self.table.setItemDelegate(HtmlDelegate(self.table))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setWordWrap(True)
@@ -571,7 +641,16 @@ class WordWorkspace(Workspace):
             from copilot.tasks.polish_docx import PolishOptions, polish_docx_with_profile
 
             options = PolishOptions(template_id=template_id, mode="track", force=True)
-            return polish_docx_with_profile(profile, src, out, options, cancel)
+            if embedded:
+                # The model lives on the runner's embedded worker; it is loaded once per app.
+                return polish_docx_with_profile(profile, src, out, options, cancel)
+            # A server's polish runs in a child process: its XML, diff and reply parsing would
+            # otherwise take the GIL from the GUI thread for up to 150 ms at a time.
+            from copilot.child import run_in_child
+
+            return run_in_child("copilot.tasks.polish_docx:polish_docx",
+                                {"src": src, "output": out, "options": options},
+                                cancel=cancel, provider_profile=profile)
 
         self.result = None
         self._notices = 0
@@ -625,11 +704,17 @@ class WordWorkspace(Workspace):
                 self.guard_list.addItem(item)
         counts = self.model.counts()
         self._unsaved = counts["changed"] > 0
-        if counts["changed"]:
-            self.show_combo.setCurrentIndex(1)
         self._update_labels()
         self.sig_status.emit(self.tr("Polished: %1 changed, %2 kept by guards")
                              .replace("%1", str(counts["changed"])).replace("%2", str(counts["guard"])))
+        # Filtering 1,000 rows and painting the diffs each take 10-20 ms: let the event loop (and
+        # the table's first paint) run between the steps instead of stalling once for all. Not a
+        # 0 ms timer: that is a posted event, handled with the paint before any due timer.
+        QTimer.singleShot(1, self, lambda: self._show_review(counts["changed"] > 0))
+
+    def _show_review(self, has_changes: bool) -> None:
+        if has_changes:
+            self.show_combo.setCurrentIndex(1)
         first = self.proxy.index(0, 0)
         if first.isValid():
             self.table.setCurrentIndex(first)

@@ -1,0 +1,274 @@
+"""Run a core task in a child process and read its events back, as if it ran here.
+
+Why: the app's GUI thread must never stall for more than 50 ms. A polish of a long document
+keeps worker threads busy parsing XML, diffing and decoding model replies; in one process
+those threads take the GIL from the GUI thread for 50–150 ms at a time (measured in
+tests/ui/test_responsiveness.py). In a child process they cannot: the parent only waits on a
+pipe (which releases the GIL) and unpickles small events.
+
+Parent side — a drop-in for calling the task directly, usable in any job factory::
+
+    events = run_in_child("copilot.tasks.polish_docx:polish_docx",
+                          {"src": path, "output": out, "options": options},
+                          cancel=cancel, provider_profile="work")
+
+The parent resolves the profile and its key (the keyring is read in the parent, which is the
+process the user unlocked), the child builds the provider from them and passes it as the
+task's first argument. Cancelling the token tells the child to cancel; closing the generator
+early or the parent dying closes the child's stdin, which cancels it as well, so work the task
+already saved (the polish chunk cache) is kept.
+
+Wire format: the parent writes one pickled :class:`ChildRequest` (after its length, 8 bytes big
+endian) to the child's stdin, then at most one byte (cancel). The child writes pickled
+``(kind, payload)`` pairs to its stdout: ``("event", event)`` for every event, then
+``("end", None)`` or ``("error", exception)``.
+Both ends are this package, in the same installation; nothing else is unpickled.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import os
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Final
+
+from copilot.cancel import CancelToken
+from copilot.errors import CopilotError, WorkerFailed
+
+__all__ = ["CHILD_FLAG", "NO_PROVIDER", "ChildRequest", "child_command", "child_main", "run_in_child"]
+
+log = logging.getLogger(__name__)
+
+CHILD_FLAG = "--desk-copilot-child"
+"""argv[1] that turns a frozen (PyInstaller) desk-copilot executable into a child worker."""
+
+_CANCEL = b"c"
+_STOP_WAIT_S = 10.0  # after cancel, time the child gets to finish its in-flight writes
+
+
+@dataclass(frozen=True)
+class ChildRequest:
+    target: str  # "copilot.package.module:function"
+    kwargs: Mapping[str, Any] = field(default_factory=dict)
+    profile: Any = None  # copilot.models.Profile: the child builds the provider from it
+    api_key: str | None = field(default=None, repr=False)
+
+
+def child_command() -> list[str]:
+    """The command line that starts a child worker of this installation."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "copilot.child"]
+
+
+def _child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The child must import this very copilot package, also from a source checkout.
+    root = str(Path(__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+class _NoProvider:
+    pass
+
+
+NO_PROVIDER: Final = _NoProvider()
+
+
+def _noop() -> None:
+    pass
+
+
+def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel: CancelToken,
+                 provider_profile: str | _NoProvider | None = NO_PROVIDER) -> Iterator[Any]:
+    """Yield the events of ``target(**kwargs, cancel=...)`` run in a child process.
+
+    ``provider_profile``: a profile name (None: the default profile) when the task takes a
+    provider as its first argument; leave it out when it takes none. Exceptions the task raises
+    (Cancelled after a cancel, as in this process) are raised here with their type; a child that
+    dies without an answer raises WorkerFailed.
+    """
+    if not target.startswith("copilot."):
+        raise ValueError(f"run_in_child: {target!r} is not a copilot task")
+    request = ChildRequest(target, dict(kwargs or {}))
+    if not isinstance(provider_profile, _NoProvider):
+        request = _with_provider(request, provider_profile)
+    if cancel.is_cancelled:
+        return
+    try:
+        proc = subprocess.Popen(
+            child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(),
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )
+    except OSError as exc:
+        raise WorkerFailed(f"Could not start a background worker ({child_command()[0]}): "
+                           f"{exc.strerror or exc}") from None
+    assert proc.stdin is not None and proc.stdout is not None
+    stdin_lock = threading.Lock()
+
+    def close_stdin(message: bytes = b"") -> None:
+        with stdin_lock:
+            if proc.stdin is None or proc.stdin.closed:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                if message:
+                    proc.stdin.write(message)
+                proc.stdin.close()
+
+    unregister: Callable[[], None] = _noop  # replaced once the request is sent
+    try:
+        with stdin_lock:
+            try:
+                data = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+                proc.stdin.write(len(data).to_bytes(8, "big") + data)
+                proc.stdin.flush()
+            except OSError:
+                pass  # the child died at once; reading its stdout below says so
+        unregister = cancel.on_cancel(lambda: close_stdin(_CANCEL))
+        while True:
+            try:
+                kind, payload = pickle.load(proc.stdout)
+            except (EOFError, pickle.UnpicklingError, OSError):
+                code = proc.wait()
+                if cancel.is_cancelled:
+                    return
+                from copilot.paths import log_dir
+
+                raise WorkerFailed(f"The background worker stopped unexpectedly (exit code {code}); "
+                                   f"details are in {log_dir() / 'desk-copilot.log'}") from None
+            if kind == "event":
+                yield payload
+            elif kind == "error":
+                raise payload
+            else:
+                return
+    finally:
+        unregister()
+        close_stdin()  # EOF: a child still running cancels and ends
+        try:
+            proc.wait(_STOP_WAIT_S)
+        except subprocess.TimeoutExpired:
+            log.warning("background worker %s ignored cancel for %.0f s; killing it", proc.pid, _STOP_WAIT_S)
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def _with_provider(request: ChildRequest, profile_name: str | None) -> ChildRequest:
+    from copilot.models import get_profile
+
+    profile = get_profile(profile_name)
+    api_key = None
+    if profile.kind != "embedded":
+        from copilot.secrets import get_key
+
+        api_key = get_key(profile)
+    return ChildRequest(request.target, request.kwargs, profile, api_key)
+
+
+# -- child side ------------------------------------------------------------------------------
+
+
+def _resolve(target: str) -> Any:
+    module_name, _, name = target.partition(":")
+    if not module_name.startswith("copilot.") or not name:
+        raise ValueError(f"not a copilot task: {target!r}")
+    return getattr(importlib.import_module(module_name), name)
+
+
+def _provider(request: ChildRequest) -> Any:
+    from copilot.logsetup import register_secret
+
+    if request.profile.kind == "embedded":
+        from copilot.models import provider_for
+
+        return provider_for(request.profile)
+    from copilot.models.openai_compatible import OpenAICompatibleProvider
+
+    if request.api_key:
+        register_secret(request.api_key)
+    return OpenAICompatibleProvider(request.profile, request.api_key)
+
+
+def _read_exactly(fd: int, n: int) -> bytes:
+    chunks: list[bytes] = []
+    while n > 0:
+        chunk = os.read(fd, min(n, 1 << 20))
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def _watch_stdin(fd: int, token: CancelToken) -> None:
+    # One byte means cancel; EOF means the parent closed the pipe or died: cancel too. A raw
+    # os.read, not sys.stdin: a daemon thread blocked in a buffered reader aborts interpreter exit.
+    with contextlib.suppress(OSError):
+        os.read(fd, 1)
+    token.cancel()
+
+
+def _send(out: IO[bytes], kind: str, payload: object) -> None:
+    try:
+        data = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        if kind != "error":
+            raise
+        message = str(payload) if isinstance(payload, CopilotError) else f"{type(payload).__name__}: {payload}"
+        log.debug("could not pickle %s: %s", type(payload).__name__, exc)
+        data = pickle.dumps(("error", WorkerFailed(message)), protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(data)
+    out.flush()
+
+
+def child_main() -> int:
+    """Entry point of the child: ``python -m copilot.child`` (or the frozen app with CHILD_FLAG)."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the event pipe
+    from copilot.logsetup import configure_logging
+
+    configure_logging()
+    stdin = sys.stdin.fileno()
+    try:
+        size = int.from_bytes(_read_exactly(stdin, 8), "big")
+        request = pickle.loads(_read_exactly(stdin, size))
+    except (EOFError, OSError, pickle.UnpicklingError):
+        return 2
+    if not isinstance(request, ChildRequest):
+        return 2
+    token = CancelToken()
+    threading.Thread(target=_watch_stdin, args=(stdin, token), name="cancel-watch", daemon=True).start()
+    try:
+        task = _resolve(request.target)
+        args = (_provider(request),) if request.profile is not None else ()
+        for event in task(*args, **request.kwargs, cancel=token):
+            _send(out, "event", event)
+        _send(out, "end", None)
+    except BrokenPipeError:
+        return 1  # the parent is gone
+    except BaseException as exc:
+        if not isinstance(exc, CopilotError):
+            log.exception("background task %s failed", request.target)
+        with contextlib.suppress(OSError):
+            _send(out, "error", exc)
+    finally:
+        with contextlib.suppress(OSError):
+            out.close()
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the copy imported as copilot.child, so ChildRequest unpickles as the class checked above.
+    from copilot.child import child_main as _main
+
+    sys.exit(_main())
