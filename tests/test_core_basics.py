@@ -37,6 +37,28 @@ def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
     assert list(out_dir.iterdir()) == []
 
 
+def test_settings_cache_follows_the_file_and_survives_a_bad_copy(isolated_home: Path) -> None:
+    import copilot.settings as settings_module
+
+    save_settings(Settings(hotkey="Ctrl+Alt+A"))
+    assert load_settings().hotkey == "Ctrl+Alt+A"
+    cache = settings_module._cache_file()
+    assert cache.is_file()  # written by the parse above; the next process starts from it
+    # Same size, same second: only the content tells the two files apart.
+    save_settings(Settings(hotkey="Ctrl+Alt+B"))
+    assert load_settings().hotkey == "Ctrl+Alt+B"
+    settings_module._memo = None  # as in a new process: the copy on disk is used
+    first = load_settings()
+    first.profiles["mutated"] = {"kind": "x"}
+    assert "mutated" not in load_settings().profiles  # every caller gets its own objects
+    cache.write_bytes(b"not marshal data")
+    settings_module._memo = None
+    assert load_settings().hotkey == "Ctrl+Alt+B"  # a broken copy falls back to the TOML
+    settings_path().write_text("this is = = not toml")
+    with pytest.raises(ConfigError):
+        load_settings()
+
+
 def test_settings_round_trip_and_bad_toml(isolated_home: Path) -> None:
     settings = Settings(default_profile="ollama", author="王小明", language="zh_CN")
     settings.profiles["box"] = {"kind": "openai-compatible", "base_url": "http://x/v1", "model": "m"}

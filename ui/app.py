@@ -13,12 +13,10 @@ module-level ``install(app)`` in ``ui.tray`` gets the ``DeskApp`` once it exists
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import importlib
 import logging
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -32,6 +30,8 @@ from ui.runner import Runner
 from ui.single_instance import SingleInstance, send_to_running
 
 if TYPE_CHECKING:
+    import argparse
+
     from ui.main_window import MainWindow
 
 __all__ = ["DeskApp", "add_startup_hook", "apply_close_policy", "build_app", "install_excepthook", "parse_args",
@@ -58,6 +58,8 @@ class DeskApp(QObject):
 
     sig_message = Signal(dict)
     """Every message received (from another launch or dispatched in-process), after handling."""
+    sig_shutdown = Signal()
+    """The app is shutting down: plug-ins stop their timers and watchers."""
 
     def __init__(self, qapp: QApplication, server: SingleInstance | None = None) -> None:
         super().__init__()
@@ -155,6 +157,7 @@ class DeskApp(QObject):
         self.runner.start("app.warmup", job)
 
     def shutdown(self) -> None:
+        self.sig_shutdown.emit()
         if self.server is not None:
             self.server.close()
         self.runner.shutdown(3000)
@@ -186,6 +189,10 @@ def apply_close_policy(qapp: QApplication, close_to_tray: bool | None = None) ->
 
 
 def parse_args(args: Sequence[str]) -> argparse.Namespace:
+    import argparse  # here: a plain launch has no arguments, and argparse + gettext cost ~5 ms
+
+    if not args:
+        return argparse.Namespace(command="app", files=[])
     parser = argparse.ArgumentParser(prog="desk-copilot", add_help=True)
     sub = parser.add_subparsers(dest="command")
     app = sub.add_parser("app", help="open the desktop app (optionally with files)")
@@ -213,6 +220,8 @@ def install_excepthook(desk: DeskApp) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             desk.qapp.quit()
             return
+        import traceback
+
         log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
         sys.stderr.write("".join(traceback.format_exception(exc_type, exc, tb)))
         if showing[0]:
@@ -284,8 +293,11 @@ def run_app(args: Sequence[str]) -> int:
 
     configure_logging()
     server = SingleInstance()
-    if not server.listen():
-        log.warning("single-instance socket unavailable; running without it")
+
+    def listen() -> None:
+        if not server.listen():
+            log.warning("single-instance socket unavailable; running without it")
+
     quick = ns.command == "quick"
     # The tray, hotkeys and quick service load after the window has painted (they import the
     # prompt library and X11 bindings); a quick action needs them at once.
@@ -296,8 +308,13 @@ def run_app(args: Sequence[str]) -> int:
     install_excepthook(desk)
     if not (quick and desk.has_handler("quick")):
         window = desk.show_main_window()
+        # Listening loads QtNetwork: after the first paint (a launch in that moment starts its own
+        # window rather than handing over, as before the socket existed at all).
+        window.sig_first_paint.connect(listen)
         window.sig_first_paint.connect(desk.install_plugins)
         window.sig_first_paint.connect(desk.warm_up)
+    else:
+        listen()
     for message in messages:
         if message["cmd"] != "show":
             desk.dispatch(message)

@@ -2,6 +2,10 @@
 
 Workspaces are created on first use (their modules import the document libraries lazily), so the
 window paints quickly; files are routed to the workspace whose ``file_suffixes`` match.
+
+Nothing that runs before the first paint touches PySide6's ``Qt`` namespace (here, ui.theme,
+ui.app): its first access builds Python enum classes for all of its ~95 enum types, about 40 ms
+of start-up that a window without it never pays. Methods that run later import it locally.
 """
 
 from __future__ import annotations
@@ -9,20 +13,18 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -33,7 +35,10 @@ from ui.runner import Runner
 from ui.theme import banner_style, icon, switcher_style
 from ui.workspaces.base import Workspace
 
-__all__ = ["WORKSPACES", "MainWindow"]
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+
+__all__ = ["WORKSPACES", "MainWindow", "WorkspaceSwitcher"]
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +76,6 @@ class ErrorBanner(QFrame):
         self.icon = QLabel("⚠")
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.close_button = QToolButton()
         self.close_button.setAutoRaise(True)
         self.close_button.setIcon(icon("reject"))
@@ -82,11 +86,68 @@ class ErrorBanner(QFrame):
         self.hide()
 
     def show_message(self, text: str) -> None:
+        from PySide6.QtCore import Qt  # not at start-up: see the note at the top of this module
+
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.label.setText(text)
         self.show()
 
     def text(self) -> str:
         return self.label.text() if self.isVisible() else ""
+
+
+class WorkspaceSwitcher(QFrame):
+    """The column of workspace buttons on the left: one checked at a time, rows by index.
+
+    Plain checkable QPushButtons rather than a QListWidget: the item-view machinery costs ~5 ms
+    of start-up before the first paint, and five fixed entries need none of it."""
+
+    currentRowChanged = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("workspaceList")
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 8, 0, 8)
+        self._layout.setSpacing(2)
+        self._layout.addStretch(1)
+        self._buttons: list[QPushButton] = []
+        self._current = -1
+        self._icon_size = QSize(22, 22)
+
+    def add(self, item_icon: QIcon, text: str) -> QPushButton:
+        button = QPushButton(item_icon, text, self)
+        button.setCheckable(True)
+        button.setFlat(True)
+        button.setIconSize(self._icon_size)
+        row = len(self._buttons)
+        button.clicked.connect(lambda _checked=False, r=row: self.setCurrentRow(r))
+        self._layout.insertWidget(row, button)
+        self._buttons.append(button)
+        return button
+
+    def item(self, row: int) -> QPushButton:
+        return self._buttons[row]
+
+    def count(self) -> int:
+        return len(self._buttons)
+
+    def currentRow(self) -> int:
+        return self._current
+
+    def setCurrentRow(self, row: int) -> None:
+        if not 0 <= row < len(self._buttons):
+            return
+        for i, button in enumerate(self._buttons):
+            button.setChecked(i == row)
+        if row != self._current:
+            self._current = row
+            self.currentRowChanged.emit(row)
+
+    def setFocusPolicy(self, policy: Any) -> None:
+        super().setFocusPolicy(policy)
+        for button in self._buttons:
+            button.setFocusPolicy(policy)
 
 
 class MainWindow(QMainWindow):
@@ -109,11 +170,8 @@ class MainWindow(QMainWindow):
         outer = QHBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-        self.switcher = QListWidget()
-        self.switcher.setObjectName("workspaceList")
-        self.switcher.setIconSize(QSize(22, 22))
+        self.switcher = WorkspaceSwitcher()
         self.switcher.setFixedWidth(150)
-        self.switcher.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.switcher.setStyleSheet(switcher_style())
         outer.addWidget(self.switcher)
         right = QVBoxLayout()
@@ -127,9 +185,7 @@ class MainWindow(QMainWindow):
 
         self._pages: dict[str, QWidget] = {}
         for key, _, _ in WORKSPACES:
-            item = QListWidgetItem(icon(key), _workspace_title(key))
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.switcher.addItem(item)
+            self.switcher.add(icon(key), _workspace_title(key))
             placeholder = QWidget()
             self._pages[key] = placeholder
             self.stack.addWidget(placeholder)
@@ -151,13 +207,25 @@ class MainWindow(QMainWindow):
         self.sig_first_paint.connect(self._on_first_paint)
 
     # -- actions and menus -----------------------------------------------------------------------
+    def _install_shortcuts(self) -> None:
+        for act, shortcut in self._shortcuts:
+            act.setShortcut(QKeySequence(shortcut))
+        self._shortcuts.clear()
+        self.act_run.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        if self.act_settings.shortcut().isEmpty():  # no platform standard for Preferences
+            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
+
     def _build_actions(self) -> None:
+        self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = []
+
         def action(name: str, slot: object, shortcut: QKeySequence | str | None = None,
                    icon_name: str | None = None) -> QAction:
             act = QAction(self)
             act.setObjectName(name)
             if shortcut is not None:
-                act.setShortcut(QKeySequence(shortcut))
+                # Set after the first paint: building a QKeySequence is the first use of the
+                # Qt namespace (see the module docstring); menus are closed until then anyway.
+                self._shortcuts.append((act, shortcut))
             if icon_name:
                 act.setIcon(icon(icon_name))
             act.triggered.connect(slot)  # type: ignore[arg-type]
@@ -168,12 +236,9 @@ class MainWindow(QMainWindow):
         self.act_save = action("actSave", self._on_save, QKeySequence.StandardKey.Save, "save")
         self.act_quit = action("actQuit", self.close, QKeySequence.StandardKey.Quit)
         self.act_run = action("actRun", self._on_run, "Ctrl+Return", "run")
-        self.act_run.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.act_cancel = action("actCancel", self._on_cancel, "Esc", "cancel")
         self.act_settings = action("actSettings", self.open_settings, QKeySequence.StandardKey.Preferences,
                                    "settings")
-        if self.act_settings.shortcut().isEmpty():
-            self.act_settings.setShortcut(QKeySequence("Ctrl+,"))
         self.act_about = action("actAbout", self.show_about, None, "about")
         self.act_clear_recent = action("actClearRecent", self._clear_recent)
         self.ws_actions: dict[str, QAction] = {}
@@ -322,8 +387,8 @@ class MainWindow(QMainWindow):
         return ws
 
     def current_key(self) -> str:
-        item = self.switcher.currentItem()
-        return str(item.data(Qt.ItemDataRole.UserRole)) if item is not None else WORKSPACES[0][0]
+        row = self.switcher.currentRow()
+        return WORKSPACES[row][0] if 0 <= row < len(WORKSPACES) else WORKSPACES[0][0]
 
     def current_workspace(self) -> Workspace | None:
         if self._defer_workspaces:
@@ -340,6 +405,11 @@ class MainWindow(QMainWindow):
         return self.workspaces.get(key)
 
     def _on_first_paint(self) -> None:
+        from PySide6.QtCore import Qt
+
+        if self._shortcuts:
+            self._install_shortcuts()
+        self.switcher.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._defer_workspaces = False
         self._on_switcher_row_changed(self.switcher.currentRow())
 
@@ -435,6 +505,8 @@ class MainWindow(QMainWindow):
         ])
 
     def open_dialog(self) -> None:
+        from PySide6.QtWidgets import QFileDialog  # dialogs load their enum types on first use
+
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open"), self._last_dir(), self._file_filter())
         for name in paths:
             self.open_path(Path(name))
@@ -583,6 +655,7 @@ class MainWindow(QMainWindow):
 
     def show_about(self) -> None:
         from PySide6 import __version__ as pyside_version
+        from PySide6.QtWidgets import QMessageBox
 
         from copilot import __version__
 
@@ -601,6 +674,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         running = self.running_workspaces()
         if running:
+            from PySide6.QtWidgets import QMessageBox
+
             answer = QMessageBox.question(
                 self, self.tr("A job is running"),
                 self.tr("%1 is still working. Cancel it and close? Results already finished are kept.")

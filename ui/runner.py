@@ -25,7 +25,6 @@ from __future__ import annotations
 import collections
 import itertools
 import logging
-import queue
 import sys
 import threading
 import time
@@ -38,7 +37,6 @@ from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal, Slot
 
 import ui.qtcompat  # noqa: F401 - before any Qt call: PySide6 6.12 None refcount fix
 from copilot.cancel import CancelToken
-from copilot.events import Done
 
 __all__ = ["Job", "Runner", "live_runners", "runner_for_profile"]
 
@@ -116,6 +114,9 @@ class Job:
 
     # -- worker side -------------------------------------------------------------------------
     def _execute(self) -> None:
+        # Imported here, not with the module: the app imports the runner before its first paint.
+        from copilot.events import Done
+
         runner = self._runner
         result: object = None
         try:
@@ -147,6 +148,8 @@ class _EmbeddedWorker:
     """The one long-lived thread that runs every embedded-model job, one after another."""
 
     def __init__(self) -> None:
+        import queue  # here: the app imports the runner before its first paint
+
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self.thread = threading.Thread(target=self._loop, name="desk-copilot-embedded", daemon=True)
         self.thread.start()

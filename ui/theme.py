@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QRect, QRectF, QSize
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QIconEngine, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -28,15 +28,17 @@ QFrame#errorBanner { background: %(banner_bg)s; border: 1px solid %(banner_borde
 QFrame#errorBanner QLabel { color: %(banner_fg)s; }
 """
 _SWITCHER_STYLE = """
-QListWidget#workspaceList { border: none; background: %(side_bg)s; padding-top: 6px; }
-QListWidget#workspaceList::item { padding: 8px 4px; border-radius: 6px; margin: 2px 6px; }
-QListWidget#workspaceList::item:selected { background: %(side_sel)s; color: %(side_sel_fg)s; }
+QFrame#workspaceList { border: none; background: %(side_bg)s; }
+QFrame#workspaceList QPushButton { text-align: left; padding: 8px 10px; margin: 0 6px; border: none;
+                                   border-radius: 6px; background: transparent; }
+QFrame#workspaceList QPushButton:hover:!checked { background: %(side_hover)s; }
+QFrame#workspaceList QPushButton:checked { background: %(side_sel)s; color: %(side_sel_fg)s; }
 """
 _COLORS = {
     "light": dict(banner_bg="#fdecea", banner_border="#f5c2bd", banner_fg="#8a1c12", side_bg="#eef1f6",
-                  side_sel="#d6e2f8", side_sel_fg="#10254f"),
+                  side_sel="#d6e2f8", side_sel_fg="#10254f", side_hover="#e2e7f0"),
     "dark": dict(banner_bg="#4a2422", banner_border="#7a3a36", banner_fg="#ffd9d5", side_bg="#2a2a2d",
-                 side_sel="#34476e", side_sel_fg="#ffffff"),
+                 side_sel="#34476e", side_sel_fg="#ffffff", side_hover="#353539"),
 }
 
 
@@ -58,16 +60,30 @@ def set_role(widget: QWidget, role: str) -> None:
         widget.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
 
+_platform_dark: bool | None = None  # the desktop's palette before ours replaced it
+
+
 def effective_theme(theme: str) -> str:
     """``light`` or ``dark``; ``system`` follows the desktop's colour scheme where Qt can tell."""
     if theme in ("light", "dark"):
         return theme
     app = QGuiApplication.instance()
-    if app is not None:
-        scheme = QGuiApplication.styleHints().colorScheme()
-        if scheme == Qt.ColorScheme.Dark:
-            return "dark"
-    return "light"
+    if app is None:
+        return "light"
+    if _platform_dark is None:
+        # At start-up: the platform's palette, untouched yet. styleHints().colorScheme() would
+        # say the same but returns a Qt.ColorScheme, and the first use of the Qt namespace costs
+        # ~40 ms of enum building before the first paint (see ui.main_window).
+        window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
+        return "dark" if window.lightness() < 128 else "light"
+    from PySide6.QtCore import Qt
+
+    scheme = QGuiApplication.styleHints().colorScheme()
+    if scheme == Qt.ColorScheme.Dark:
+        return "dark"
+    if scheme == Qt.ColorScheme.Light:
+        return "light"
+    return "dark" if _platform_dark else "light"
 
 
 def _dark_palette() -> QPalette:
@@ -98,8 +114,10 @@ def _light_palette() -> QPalette:
 
 def apply_theme(app: QApplication, theme: str) -> str:
     """Apply ``theme`` (system/light/dark) to ``app``; returns the effective light/dark."""
-    global _current
+    global _current, _platform_dark
     effective = effective_theme(theme)
+    if _platform_dark is None:
+        _platform_dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
     app.setStyle("Fusion")  # the same look everywhere, and a palette that is fully honoured
     app.setPalette(_dark_palette() if effective == "dark" else _light_palette())
     _current = effective
@@ -135,7 +153,7 @@ class _SvgIconEngine(QIconEngine):
                 self._renderer = QSvgRenderer(QByteArray(self._data))
             w, h = max(1, round(size.width() * ratio)), max(1, round(size.height() * ratio))
             pixmap = QPixmap(w, h)
-            pixmap.fill(Qt.GlobalColor.transparent)
+            pixmap.fill(QColor(0, 0, 0, 0))  # not Qt.GlobalColor: see effective_theme
             painter = QPainter(pixmap)
             self._renderer.render(painter, QRectF(0, 0, w, h))
             painter.end()

@@ -230,6 +230,9 @@ def install(desk: DeskApp) -> None:
     watcher = QFileSystemWatcher([str(config_dir()), str(user_prompts_dir())], desk)
     watcher.directoryChanged.connect(lambda _path: debounce.start())
     desk.settings_watcher = watcher  # type: ignore[attr-defined]
+    # A save just before quitting must not fire into a tray that is already gone.
+    desk.sig_shutdown.connect(debounce.stop)
+    desk.sig_shutdown.connect(lambda: watcher.blockSignals(True))
 
     def on_settings() -> None:
         window = desk.show_main_window()

@@ -46,9 +46,11 @@ def test_unknown_file_shows_banner(window: object, tmp_path: Path) -> None:
     assert "notes.xyz" in window.banner.text()  # type: ignore[attr-defined]
 
 
-def test_menus_and_shortcuts(window: object) -> None:
+def test_menus_and_shortcuts(window: object, qtbot: object) -> None:
     titles = [a.text() for a in window.menuBar().actions()]  # type: ignore[attr-defined]
     assert titles == ["&File", "&Edit", "&View", "&Tools", "&Help"]
+    # Shortcuts are installed right after the first paint (start-up time, see ui.main_window).
+    qtbot.waitUntil(lambda: not window.act_open.shortcut().isEmpty(), timeout=5000)  # type: ignore[attr-defined]
     assert window.act_open.shortcut().toString() == "Ctrl+O"  # type: ignore[attr-defined]
     assert window.act_save.shortcut().toString() == "Ctrl+S"  # type: ignore[attr-defined]
     assert window.act_cancel.shortcut().toString() == "Esc"  # type: ignore[attr-defined]
