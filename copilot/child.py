@@ -43,7 +43,8 @@ from typing import IO, Any, Final
 from copilot.cancel import CancelToken
 from copilot.errors import CopilotError, WorkerFailed
 
-__all__ = ["CHILD_FLAG", "NO_PROVIDER", "ChildRequest", "child_command", "child_main", "run_in_child"]
+__all__ = ["CHILD_FLAG", "NO_PROVIDER", "ChildRequest", "child_command", "child_main", "prestart", "run_in_child",
+           "stop_spares"]
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +105,13 @@ def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel
         request = _with_provider(request, provider_profile)
     if cancel.is_cancelled:
         return
-    try:
-        proc = subprocess.Popen(
-            child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(),
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
-    except OSError as exc:
-        raise WorkerFailed(f"Could not start a background worker ({child_command()[0]}): "
-                           f"{exc.strerror or exc}") from None
+    proc = _take_spare(target.partition(":")[0])
+    if proc is None:
+        try:
+            proc = _spawn(())
+        except OSError as exc:
+            raise WorkerFailed(f"Could not start a background worker ({child_command()[0]}): "
+                               f"{exc.strerror or exc}") from None
     assert proc.stdin is not None and proc.stdout is not None
     stdin_lock = threading.Lock()
 
@@ -161,6 +161,79 @@ def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel
             proc.kill()
             proc.wait()
         proc.stdout.close()
+
+
+def _spawn(preload: tuple[str, ...]) -> subprocess.Popen[bytes]:
+    command = child_command() + (["--preload", ",".join(preload)] if preload else [])
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(),
+                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+
+
+# Started children that have imported a task's modules and wait for their request. Importing the
+# polish stack (python-docx, lxml, the SDK, pydantic) takes ~2 s; a spare started when a document
+# is opened makes Run start at once. One spare per module set, for the DESK_COPILOT_HOME it was
+# started with (a different home means different settings and caches: it is not reused).
+_spares: dict[tuple[str, ...], tuple[str, subprocess.Popen[bytes]]] = {}
+_spares_lock = threading.Lock()
+_atexit_registered = False
+
+
+def prestart(*modules: str) -> None:
+    """Start a spare child that imports ``modules`` and then waits; the next ``run_in_child`` of a
+    task in one of them takes it. Cheap to call again: a live spare is kept."""
+    global _atexit_registered
+    if not all(m.startswith("copilot.") for m in modules):
+        raise ValueError(f"prestart: {modules!r} are not copilot modules")
+    key, home = tuple(sorted(modules)), os.environ.get("DESK_COPILOT_HOME", "")
+    with _spares_lock:
+        current = _spares.get(key)
+        if current is not None and current[0] == home and current[1].poll() is None:
+            return
+        if current is not None:
+            _stop(current[1])
+        try:
+            _spares[key] = (home, _spawn(key))
+        except OSError as exc:
+            log.warning("could not start a spare background worker: %s", exc)
+            return
+        if not _atexit_registered:
+            import atexit
+
+            atexit.register(stop_spares)
+            _atexit_registered = True
+
+
+def stop_spares() -> None:
+    """End every spare child (at exit; they also end when this process's end closes their stdin)."""
+    with _spares_lock:
+        spares = [proc for _, proc in _spares.values()]
+        _spares.clear()
+    for proc in spares:
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    # A spare has no request and no work to keep: end it now rather than wait for its imports.
+    with contextlib.suppress(OSError, ValueError):
+        if proc.stdin is not None:
+            proc.stdin.close()
+    with contextlib.suppress(OSError):
+        proc.kill()
+    proc.wait()
+    if proc.stdout is not None:
+        proc.stdout.close()
+
+
+def _take_spare(module: str) -> subprocess.Popen[bytes] | None:
+    home = os.environ.get("DESK_COPILOT_HOME", "")
+    with _spares_lock:
+        for key, (spare_home, proc) in list(_spares.items()):
+            if module in key and spare_home == home:
+                del _spares[key]
+                if proc.poll() is None:
+                    return proc
+                _stop(proc)
+    return None
 
 
 def _with_provider(request: ChildRequest, profile_name: str | None) -> ChildRequest:
@@ -231,6 +304,18 @@ def _send(out: IO[bytes], kind: str, payload: object) -> None:
     out.flush()
 
 
+def _preload(argv: list[str]) -> None:
+    # A spare (prestart): import the task's modules now, while nobody waits for them.
+    if "--preload" not in argv[:-1]:
+        return
+    for name in argv[argv.index("--preload") + 1].split(","):
+        if name.startswith("copilot."):
+            try:
+                importlib.import_module(name)
+            except Exception:  # the request will fail with the real error, in order
+                log.debug("preloading %s failed", name, exc_info=True)
+
+
 def child_main() -> int:
     """Entry point of the child: ``python -m copilot.child`` (or the frozen app with CHILD_FLAG)."""
     out = os.fdopen(os.dup(1), "wb")
@@ -238,6 +323,7 @@ def child_main() -> int:
     from copilot.logsetup import configure_logging
 
     configure_logging()
+    _preload(sys.argv)
     stdin = sys.stdin.fileno()
     try:
         size = int.from_bytes(_read_exactly(stdin, 8), "big")

@@ -158,3 +158,28 @@ def test_a_cancelled_token_starts_no_child(fake_server: Any, fake_profile: str, 
     assert list(run_in_child(POLISH, polish_kwargs(make_doc(tmp_path / "in.docx", 2), tmp_path / "o.docx"),
                              cancel=token, provider_profile=fake_profile)) == []
     assert fake_server.request_count == 0
+
+
+def test_a_prestarted_spare_runs_the_next_task(fake_server: Any, fake_profile: str, tmp_path: Path) -> None:
+    import copilot.child as child
+
+    fake_server.set_default(fakes.kindly)
+    child.prestart("copilot.tasks.polish_docx", "copilot.models.openai_compatible")
+    spare = next(iter(child._spares.values()))[1]
+    src, out = make_doc(tmp_path / "in.docx", 3), tmp_path / "out.docx"
+    events = list(run_in_child(POLISH, polish_kwargs(src, out), cancel=CancelToken(), provider_profile=fake_profile))
+    assert isinstance(events[-1], Done) and events[-1].result.changed == 3
+    assert spare.returncode == 0 and not child._spares  # the spare did the work and was used up
+
+
+def test_a_spare_from_another_home_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import copilot.child as child
+
+    child.prestart("copilot.tasks.polish_docx")
+    old = next(iter(child._spares.values()))[1]
+    monkeypatch.setenv("DESK_COPILOT_HOME", str(tmp_path / "other-home"))
+    assert child._take_spare("copilot.tasks.polish_docx") is None  # other settings, other caches
+    child.prestart("copilot.tasks.polish_docx")  # replaces it for the new home
+    assert old.poll() is not None
+    child.stop_spares()
+    assert not child._spares
