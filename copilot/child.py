@@ -179,8 +179,9 @@ _atexit_registered = False
 
 
 def prestart(*modules: str) -> None:
-    """Start a spare child that imports ``modules`` and then waits; the next ``run_in_child`` of a
-    task in one of them takes it. Cheap to call again: a live spare is kept."""
+    """Start a spare child that imports ``modules`` (and runs their ``child_warm_up()``, if they
+    have one) and then waits; the next ``run_in_child`` of a task in one of them takes it. Cheap to
+    call again: a live spare is kept."""
     global _atexit_registered
     if not all(m.startswith("copilot.") for m in modules):
         raise ValueError(f"prestart: {modules!r} are not copilot modules")
@@ -311,7 +312,9 @@ def _preload(argv: list[str]) -> None:
     for name in argv[argv.index("--preload") + 1].split(","):
         if name.startswith("copilot."):
             try:
-                importlib.import_module(name)
+                warm_up = getattr(importlib.import_module(name), "child_warm_up", None)
+                if callable(warm_up):
+                    warm_up()  # a module's own slow first-use work (caches), done before the request
             except Exception:  # the request will fail with the real error, in order
                 log.debug("preloading %s failed", name, exc_info=True)
 

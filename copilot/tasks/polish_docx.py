@@ -452,6 +452,14 @@ def polish_docx_with_profile(profile: str | None, src: str | Path, output: str |
     return polish_docx(get_provider(profile), src, output, options, cancel)
 
 
+def child_warm_up() -> None:
+    """Run by a spare child process (``copilot.child.prestart``) while it waits for its request:
+    loading and checking the prompt library is the first polish's biggest cost (~0.5 s)."""
+    from copilot.prompts import list_templates
+
+    list_templates(category="polish")
+
+
 def _reply_cap(provider: Provider) -> int | None:
     """The profile's reply-length limit, so a chunk's JSON reply is never cut off mid-way."""
     from copilot.models import get_profile
