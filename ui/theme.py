@@ -63,6 +63,10 @@ def set_role(widget: QWidget, role: str) -> None:
 _platform_dark: bool | None = None  # the desktop's palette before ours replaced it
 
 
+def _palette_is_dark() -> bool:
+    return QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def effective_theme(theme: str) -> str:
     """``light`` or ``dark``; ``system`` follows the desktop's colour scheme where Qt can tell."""
     if theme in ("light", "dark"):
@@ -74,8 +78,7 @@ def effective_theme(theme: str) -> str:
         # At start-up: the platform's palette, untouched yet. styleHints().colorScheme() would
         # say the same but returns a Qt.ColorScheme, and the first use of the Qt namespace costs
         # ~40 ms of enum building before the first paint (see ui.main_window).
-        window = QGuiApplication.palette().color(QPalette.ColorRole.Window)
-        return "dark" if window.lightness() < 128 else "light"
+        return "dark" if _palette_is_dark() else "light"
     from PySide6.QtCore import Qt
 
     scheme = QGuiApplication.styleHints().colorScheme()
@@ -117,7 +120,7 @@ def apply_theme(app: QApplication, theme: str) -> str:
     global _current, _platform_dark
     effective = effective_theme(theme)
     if _platform_dark is None:
-        _platform_dark = QGuiApplication.palette().color(QPalette.ColorRole.Window).lightness() < 128
+        _platform_dark = _palette_is_dark()  # recorded before our palette replaces the platform's
     app.setStyle("Fusion")  # the same look everywhere, and a palette that is fully honoured
     app.setPalette(_dark_palette() if effective == "dark" else _light_palette())
     _current = effective
