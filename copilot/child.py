@@ -238,15 +238,11 @@ def _take_spare(module: str) -> subprocess.Popen[bytes] | None:
 
 
 def _with_provider(request: ChildRequest, profile_name: str | None) -> ChildRequest:
-    from copilot.models import get_profile
+    # The key is looked up here, in the process the user unlocked the keyring for.
+    from copilot.models import get_profile, key_for
 
     profile = get_profile(profile_name)
-    api_key = None
-    if profile.kind != "embedded":
-        from copilot.secrets import get_key
-
-        api_key = get_key(profile)
-    return ChildRequest(request.target, request.kwargs, profile, api_key)
+    return ChildRequest(request.target, request.kwargs, profile, key_for(profile))
 
 
 # -- child side ------------------------------------------------------------------------------
@@ -260,17 +256,9 @@ def _resolve(target: str) -> Any:
 
 
 def _provider(request: ChildRequest) -> Any:
-    from copilot.logsetup import register_secret
+    from copilot.models import provider_for
 
-    if request.profile.kind == "embedded":
-        from copilot.models import provider_for
-
-        return provider_for(request.profile)
-    from copilot.models.openai_compatible import OpenAICompatibleProvider
-
-    if request.api_key:
-        register_secret(request.api_key)
-    return OpenAICompatibleProvider(request.profile, request.api_key)
+    return provider_for(request.profile, request.api_key)
 
 
 def _read_exactly(fd: int, n: int) -> bytes:

@@ -356,17 +356,12 @@ class SettingsDialog(QDialog):
         key = self._keys.get(self._current or "")
 
         def build() -> Any:
-            from copilot.models import provider_for
+            from copilot.models import LOOKUP, provider_for
 
             if profile is None:
                 raise RuntimeError("no profile selected")
-            if key and profile.kind != "embedded":
-                from copilot.logsetup import register_secret
-                from copilot.models.openai_compatible import OpenAICompatibleProvider
-
-                register_secret(key)
-                return OpenAICompatibleProvider(profile, key)
-            return provider_for(profile)
+            # The key typed in the form (not stored yet), else the stored one.
+            return provider_for(profile, key or LOOKUP)
 
         return build, profile
 

@@ -1,1 +1,2 @@
-"""Helpers of the polish task: guards on rewrites, chunking, the chunk cache."""
+"""The polish task's steps (document: read/apply/write; propose: ask and guard), its results,
+guards on rewrites, chunking, the chunk cache, the review and the HTML report."""
