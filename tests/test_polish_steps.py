@@ -55,14 +55,14 @@ def test_propose_writes_nothing_and_review_save_matches_the_task(fake_server: An
     assert sorted(changed) == [1, 3, 4] and changed[1] == TEXTS[0].upper()
 
     task_out = tmp_path / "task.docx"
-    result = [e for e in polish_docx(get_provider(profile), src, task_out, PolishOptions(mode="clean"))
-              if isinstance(e, Done)][0].result
+    result = next(e for e in polish_docx(get_provider(profile), src, task_out, PolishOptions(mode="clean"))
+              if isinstance(e, Done)).result
     assert isinstance(result, PolishResult) and result.changed == 3
 
     review_out = tmp_path / "review.docx"
     accepted = {n: (doc.maps[n - 1].text, rewrite) for n, rewrite in changed.items()}
-    saved = [e for e in save_reviewed(src, review_out, accepted, "clean", "Tester", CancelToken())
-             if isinstance(e, Done)][0].result
+    saved = next(e for e in save_reviewed(src, review_out, accepted, "clean", "Tester", CancelToken())
+             if isinstance(e, Done)).result
     assert saved == (review_out, 3)
     task_texts = [p.text for p in docx.Document(str(task_out)).paragraphs]
     review_texts = [p.text for p in docx.Document(str(review_out)).paragraphs]
