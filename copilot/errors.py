@@ -22,6 +22,14 @@ Hierarchy::
     │   ├── ContextTooLong
     │   ├── BadResponse            malformed stream, invalid JSON after the repair round
     │   └── EmbeddedUnavailable    llama-cpp-python or the GGUF file missing
+    ├── DownloadError              a model download from a hub or mirror failed
+    │   ├── SourceUnreachable      the hub cannot be reached (DNS, refused, timeout, proxy)
+    │   ├── RemoteNotFound         404: no such repo or file on that source
+    │   ├── GatedModel             401/403: the repo needs a login or an accepted licence
+    │   ├── DownloadRateLimited    429 after the retries
+    │   ├── DownloadInterrupted    the connection broke mid-file; the partial file is kept
+    │   ├── ChecksumMismatch       the file's SHA-256 is not the published one; nothing registered
+    │   └── NotEnoughDisk          less free space than the file needs
     ├── DocumentError              a user's file cannot be used
     │   ├── LegacyFormat           .doc / .ppt / .xls where the new format is needed
     │   ├── EncryptedDocument
@@ -44,26 +52,34 @@ __all__ = [
     "BadDocument",
     "BadResponse",
     "Cancelled",
+    "ChecksumMismatch",
     "ConfigError",
     "ContextTooLong",
     "CopilotError",
     "DocumentError",
     "DocumentTooLarge",
+    "DownloadError",
+    "DownloadInterrupted",
+    "DownloadRateLimited",
     "EmbeddedUnavailable",
     "EmptyDocument",
     "EncryptedDocument",
+    "GatedModel",
     "KeyMissing",
     "LegacyFormat",
     "ModelError",
     "ModelNotFound",
     "ModelTimeout",
+    "NotEnoughDisk",
     "OutputExists",
     "ProfileNotFound",
     "PromptError",
     "RateLimited",
+    "RemoteNotFound",
     "SecretStoreUnavailable",
     "ServerError",
     "ServerUnavailable",
+    "SourceUnreachable",
     "UnsafeOutput",
     "UsageError",
     "WorkerFailed",
@@ -133,6 +149,38 @@ class BadResponse(ModelError):
 
 
 class EmbeddedUnavailable(ModelError):
+    pass
+
+
+class DownloadError(CopilotError):
+    """A model download failed. The partial file (if any) is kept for a resume, never registered."""
+
+
+class SourceUnreachable(DownloadError):
+    pass
+
+
+class RemoteNotFound(DownloadError):
+    pass
+
+
+class GatedModel(DownloadError):
+    pass
+
+
+class DownloadRateLimited(DownloadError):
+    pass
+
+
+class DownloadInterrupted(DownloadError):
+    pass
+
+
+class ChecksumMismatch(DownloadError):
+    pass
+
+
+class NotEnoughDisk(DownloadError):
     pass
 
 
