@@ -11,6 +11,7 @@ Hierarchy::
     ├── ConfigError                settings or profile problems
     │   ├── ProfileNotFound
     │   ├── KeyMissing             no key in the keyring or the environment
+    │   ├── InsecureTransport      a key would go over plain http:// to another machine
     │   └── SecretStoreUnavailable no usable OS keyring backend
     ├── ModelError                 anything that went wrong talking to a model
     │   ├── ServerUnavailable      connection refused, DNS failure, disconnect mid-stream
@@ -65,6 +66,7 @@ __all__ = [
     "EmptyDocument",
     "EncryptedDocument",
     "GatedModel",
+    "InsecureTransport",
     "KeyMissing",
     "LegacyFormat",
     "ModelError",
@@ -109,6 +111,10 @@ class KeyMissing(ConfigError):
 
 
 class SecretStoreUnavailable(ConfigError):
+    pass
+
+
+class InsecureTransport(ConfigError):
     pass
 
 

@@ -56,6 +56,7 @@ FAULT_KINDS = (
     "disconnect",
     "malformed",
     "stream_error",
+    "redirect",
 )
 _STATUS_KIND = re.compile(r"^[45]\d\d$")
 _MALFORMED = '{"choices": [{"delta": '  # a truncated JSON object on a data: line
@@ -245,8 +246,10 @@ class FakeOpenAIServer:
         context_window: int | None = None,
         stall_limit: float = 30.0,
         port: int = 0,
+        host: str = "127.0.0.1",
     ) -> None:
         self.models: list[str] = list(models)
+        self.host = host  # any 127.x.y.z: another loopback address is another origin
         self.require_key = require_key
         self.latency = latency  # seconds before response headers (chat endpoint)
         self.tokens_per_second = tokens_per_second  # SSE pacing; None = as fast as possible
@@ -275,7 +278,7 @@ class FakeOpenAIServer:
             return self
         self._stopping.clear()
         # A restart reuses the previous port, so "server down, then back" can be emulated.
-        self._httpd = _HTTPServer(("127.0.0.1", self._port), self)
+        self._httpd = _HTTPServer((self.host, self._port), self)
         self._port = self._httpd.server_address[1]
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
@@ -310,7 +313,7 @@ class FakeOpenAIServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._port}"
+        return f"http://{self.host}:{self._port}"
 
     @property
     def base_url(self) -> str:
@@ -371,7 +374,8 @@ class FakeOpenAIServer:
 
         kinds: "429" (retry_after=1; None for no header), "500", "503", "401", any other "4xx"/"5xx",
         "context_length", "stall" (headers=False, seconds=stall_limit), "disconnect" (after_chunks=2),
-        "malformed" (after_chunks=1, text=...), "stream_error" (after_chunks=1, message=...).
+        "malformed" (after_chunks=1, text=...), "stream_error" (after_chunks=1, message=...),
+        "redirect" (to=BASE such as another server's ``url``, status=307: Location is BASE + the path).
         Every kind accepts message=.  endpoint: "chat", "models" or "any".
         Faults queue in order; a request consumes the first fault matching its endpoint.
         """
@@ -788,6 +792,10 @@ class FakeOpenAIServer:
             return True
         if kind == "stream_error":
             self._send_json(h, 500, self._fault_body("500", kw))
+            return True
+        if kind == "redirect":
+            location = str(kw["to"]).rstrip("/") + h.path
+            self._send_json(h, int(kw.get("status", 307)), {}, extra=[("Location", location)])
             return True
         if kind == "context_length":
             tokens = sum(

@@ -166,7 +166,8 @@ def test_keys_set_stdin_and_remove(capsys: pytest.CaptureFixture[str], monkeypat
     monkeypatch.setattr(sys, "stdin", io.StringIO("sk-from-stdin-000111\n"))
     code, out, _ = run(capsys, "keys", "set", "srv", "--stdin")
     assert code == 0 and "sk-from-stdin" not in out
-    assert keyring.get_password("desk-copilot", "srv") == "sk-from-stdin-000111"
+    stored = json.loads(keyring.get_password("desk-copilot", "srv"))
+    assert stored == {"origin": f"http://127.0.0.1:{fake_server.port}", "key": "sk-from-stdin-000111"}
     code, out, _ = run(capsys, "keys", "status")
     assert "srv" in out and "keyring" in out and "sk-from" not in out
     assert run(capsys, "keys", "remove", "srv")[0] == 0

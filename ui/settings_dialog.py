@@ -8,6 +8,7 @@ CLI uses) and keys through ``copilot.secrets`` — never in a file. Network call
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import time
 from collections.abc import Iterator
@@ -350,10 +351,16 @@ class SettingsDialog(QDialog):
 
     # -- network: models and test ------------------------------------------------------------------------
     def _provider_factory(self) -> Any:
-        """A function building a provider for the form's (unsaved) profile on the worker thread."""
+        """A function building a provider for the form's (unsaved) profile on the worker thread.
+
+        A key typed here is used for the URL on screen; otherwise only a key stored for that URL's
+        origin is sent (``provider_for`` looks it up), never one stored for another server."""
         self._store_form()
         profile = self._profile(self._current) if self._current else None
         key = self._keys.get(self._current or "")
+        if profile is not None and not self._confirm_http_key(profile.name, typed=bool(key)):
+            return None, None
+        profile = self._profile(self._current) if self._current else None
 
         def build() -> Any:
             from copilot.models import LOOKUP, provider_for
@@ -364,6 +371,45 @@ class SettingsDialog(QDialog):
             return provider_for(profile, key or LOOKUP)
 
         return build, profile
+
+    def _would_send_key(self, name: str, typed: bool) -> bool:
+        from copilot.models.origin import origin_of
+        from copilot.secrets import env_key_applies, stored_key
+
+        p = self._profile(name)
+        if typed:
+            return True
+        stored = stored_key(p)
+        if stored is not None and stored.origin == origin_of(p.base_url):
+            return True
+        import os
+
+        return bool(p.key_env and env_key_applies(p) and os.environ.get(p.key_env))
+
+    def _confirm_http_key(self, name: str, *, typed: bool) -> bool:
+        """Plain http:// to another machine with a key: the user confirms once per profile."""
+        from copilot.models.origin import origin_of, plain_http_to_remote
+
+        p = self._profile(name)
+        if p.kind == "embedded" or p.allow_http_key or not plain_http_to_remote(origin_of(p.base_url)):
+            return True
+        if not self._would_send_key(name, typed):
+            return True
+        if not self.ask_http_confirmation(p.base_url or ""):
+            self.test_result.setText(self.tr("Not sent: the key would cross the network unencrypted."))
+            return False
+        self._edited[name] = dataclasses.replace(p, allow_http_key=True)
+        return True
+
+    def ask_http_confirmation(self, url: str) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self, self.tr("Unencrypted connection"),
+            self.tr("%1 uses plain http:// to another computer: the API key would be sent unencrypted and "
+                    "anyone on the network could read it. Send it anyway?").replace("%1", url),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
 
     def fetch_models(self) -> None:
         build, profile = self._provider_factory()
@@ -423,8 +469,8 @@ class SettingsDialog(QDialog):
     def apply(self) -> list[str]:
         """Save everything; returns one-line problems (e.g. a key that could not be stored)."""
         from copilot.errors import CopilotError
-        from copilot.models.profiles import PRESETS
-        from copilot.secrets import set_key
+        from copilot.models.profiles import PRESETS, Profile
+        from copilot.secrets import delete_key, set_key
         from copilot.settings import save_settings
 
         problems: list[str] = []
@@ -432,6 +478,9 @@ class SettingsDialog(QDialog):
         settings = self.settings
         for name in getattr(self, "_removed", []):
             settings.profiles.pop(name, None)
+        # Asked before the profiles are written, so a confirmation is saved with its profile.
+        declined = {name for name in self._keys
+                    if name not in self.profiles or not self._confirm_http_key(name, typed=True)}
         for name, profile in self._edited.items():
             settings.profiles[name] = profile.to_settings()
         for name, profile in self.profiles.items():
@@ -456,16 +505,39 @@ class SettingsDialog(QDialog):
         except CopilotError as exc:
             problems.append(str(exc))
         for name, key in self._keys.items():
+            if name in declined:
+                continue
             try:
                 set_key(self._profile(name), key)
             except CopilotError as exc:
                 problems.append(str(exc))
+        problems.extend(self._moved_key_notices())
+        for name in getattr(self, "_removed", []):
+            # A later profile of the same name must not inherit the removed one's key.
+            with contextlib.suppress(CopilotError):
+                delete_key(Profile(name))
         if autostart_changed:  # only a change made here touches the login entry
             problems.extend(_sync_autostart(settings.autostart))
         from copilot.models import clear_provider_cache
 
         clear_provider_cache()
         return problems
+
+    def _moved_key_notices(self) -> list[str]:
+        """One line per edited profile whose stored key is for another server than its new URL."""
+        from copilot.models.origin import origin_of
+        from copilot.secrets import stored_key
+
+        notices = []
+        for name, p in self._edited.items():
+            if name in self._keys or p.kind == "embedded":
+                continue
+            stored = stored_key(p)
+            if stored is not None and stored.origin != origin_of(p.base_url):
+                notices.append(self.tr("The key of profile %1 was stored for another server; it is not sent to "
+                                       "%2 — enter it again.").replace("%1", name)
+                               .replace("%2", p.base_url or ""))
+        return notices
 
     def accept(self) -> None:
         problems = self.apply()

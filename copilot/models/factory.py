@@ -1,5 +1,8 @@
 """The one place a provider is built from a profile (and its key).
 
+The provider's HTTP client refuses every request to another origin than the profile's, redirects
+included, so neither key nor text follows a redirect (``openai_compatible``).
+
 Every front end goes through here: the CLI and the app's jobs (``get_provider``), the child
 process (``provider_for`` with the key the parent looked up), and Settings' Test connection
 (``provider_for`` with the key typed in the form, not yet stored). Which key a profile gets is
@@ -31,7 +34,11 @@ _cache: dict[tuple[object, ...], Provider] = {}
 
 def key_for(profile: Profile) -> str | None:
     """The key ``profile`` is used with: None for the embedded model and for servers that need
-    none. Raises KeyMissing when a key is required and none is stored. Never logged."""
+    none. Raises KeyMissing when a key is required and none is stored. Never logged.
+
+    Only a key bound to the profile's origin (scheme + host + port) is returned, see
+    ``copilot.secrets.get_key``: a profile moved to another server, a preset's variable on a
+    foreign URL, get none."""
     if profile.kind == "embedded":
         return None
     from copilot.secrets import get_key
@@ -58,7 +65,12 @@ def provider_for(profile: Profile, api_key: str | _Lookup | None = LOOKUP) -> Pr
 
     secret = key_for(profile) if isinstance(api_key, _Lookup) else api_key
     if secret:
+        from copilot.secrets import check_transport
+
         register_secret(secret)  # redacted from logs and error text from now on, in this process too
+        # Also for a key typed in Settings or handed to the child: never plain http:// to another
+        # machine without the user's confirmation.
+        check_transport(profile)
     key = (profile, hash(secret))
     with _cache_lock:
         if key not in _cache:

@@ -34,6 +34,7 @@ from copilot.errors import (
 from copilot.logsetup import redact
 from copilot.models.base import ChatChunk, ChatOptions, Message, Usage
 from copilot.models.limits import slot
+from copilot.models.origin import origin_of
 from copilot.models.profiles import Profile
 
 __all__ = ["OpenAICompatibleProvider"]
@@ -47,14 +48,46 @@ _MAX_RETRY_WAIT = 60.0
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (_httpx.HTTPError, _httpx.StreamError)
 
 
+class _OffOrigin(Exception):
+    """A redirect pointed at another origin; the request was not sent there."""
+
+    def __init__(self, target: str) -> None:
+        super().__init__(target)
+        self.target = target
+
+
+def _same_origin_only(origin: str | None) -> Any:
+    """A request hook: every request, redirects included, stays on the profile's origin, so neither
+    the key nor the user's text follows a redirect to another server (httpx itself keeps the key
+    on an http→https upgrade and re-posts the body on a 307)."""
+
+    def check(request: _httpx.Request) -> None:
+        target = origin_of(str(request.url))
+        if target != origin:
+            raise _OffOrigin(target or str(request.url.host))
+
+    return check
+
+
+class _HttpClient(openai.DefaultHttpxClient):
+    def __del__(self) -> None:
+        # As the SDK's own default client does: pooled keep-alive sockets close with the provider.
+        with contextlib.suppress(Exception):
+            self.close()
+
+
 class OpenAICompatibleProvider:
     def __init__(self, profile: Profile, api_key: str | None) -> None:
+        """Build it through ``copilot.models.provider_for``, which picks the key for the origin."""
         self._profile = profile
+        timeout = openai.Timeout(profile.timeout, connect=5.0)
         self._client = openai.OpenAI(
             base_url=profile.base_url,
             api_key=api_key or _NO_KEY,
-            timeout=openai.Timeout(profile.timeout, connect=5.0),
+            timeout=timeout,
             max_retries=0,
+            http_client=_HttpClient(
+                timeout=timeout, event_hooks={"request": [_same_origin_only(origin_of(profile.base_url))]}),
         )
         # Servers that reject json_schema response_format get json_object, then none.
         self._format_level = 0
@@ -185,6 +218,10 @@ class OpenAICompatibleProvider:
     def _map(self, exc: BaseException, *, mid_stream: bool = False) -> ModelError:
         p = self._profile
         where = self._where()
+        off = exc if isinstance(exc, _OffOrigin) else exc.__cause__
+        if isinstance(off, _OffOrigin):
+            return BadResponse(f"{where} redirected the request to another server ({off.target}); it was not "
+                               f"followed — if the server moved, change the profile's base URL")
         if isinstance(exc, (openai.APITimeoutError, _httpx.TimeoutException)):
             return ModelTimeout(f"{where} did not answer within {p.timeout:g} s — try again, or raise the "
                                 f"profile's timeout")

@@ -32,6 +32,8 @@ class Profile:
     context_window: int = 8192
     retries: int = 3
     """Tries in all for 429/5xx, honouring Retry-After."""
+    allow_http_key: bool = False
+    """The user confirmed sending this profile's key over plain http:// to a non-loopback host."""
     preset: bool = False
 
     @property
@@ -42,6 +44,8 @@ class Profile:
         data = dataclasses.asdict(self)
         data.pop("name")
         data.pop("preset")
+        if not data["allow_http_key"]:
+            data.pop("allow_http_key")  # written only once the user has confirmed it
         return data
 
 

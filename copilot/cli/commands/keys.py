@@ -14,6 +14,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     st = s.add_parser("set", help="store the key for a profile (prompted, or read from stdin)")
     st.add_argument("profile")
     st.add_argument("--stdin", action="store_true", help="read the key from stdin instead of prompting")
+    st.add_argument("--allow-http-key", action="store_true",
+                    help="confirm sending it over plain http:// to another machine (unencrypted)")
     st.set_defaults(func=_set)
     rm = s.add_parser("remove", help="delete the stored key of a profile")
     rm.add_argument("profile")
@@ -31,14 +33,21 @@ def _read_key(from_stdin: bool) -> str:
 
 
 def _set(args: argparse.Namespace) -> int:
-    from copilot.models.profiles import get_profile
-    from copilot.secrets import keyring_status, set_key
+    import dataclasses
+
+    from copilot.models.origin import origin_of
+    from copilot.models.profiles import add_profile, get_profile
+    from copilot.secrets import check_transport, keyring_status, set_key
 
     profile = get_profile(args.profile)
+    if args.allow_http_key and not profile.allow_http_key:
+        profile = dataclasses.replace(profile, allow_http_key=True, preset=False)
+        add_profile(profile, replace=True)
+    check_transport(profile)  # before the key is typed: it would not be usable
     # With no keyring, set_key reports it before anyone types a key that could not be kept.
     key = _read_key(args.stdin) if keyring_status() is None else "-"
     set_key(profile, key)
-    out(f'Stored the key for profile "{profile.name}" in the OS keyring')
+    out(f'Stored the key for profile "{profile.name}" in the OS keyring (for {origin_of(profile.base_url)} only)')
     return 0
 
 
@@ -57,16 +66,24 @@ def _remove(args: argparse.Namespace) -> int:
 def _status(args: argparse.Namespace) -> int:
     import os
 
+    from copilot.models.origin import origin_of
     from copilot.models.profiles import all_profiles
-    from copilot.secrets import _from_keyring, keyring_status
+    from copilot.secrets import env_key_applies, keyring_status, stored_key
 
     reason = keyring_status()
     out("keyring: " + ("available" if reason is None else reason))
     for name, p in sorted(all_profiles().items()):
         if p.kind == "embedded":
             continue
-        where = "keyring" if _from_keyring(p) else (
-            f"${p.key_env}" if p.key_env and os.environ.get(p.key_env) else "none")
+        stored = stored_key(p)
+        if stored is not None and stored.origin == origin_of(p.base_url):
+            where = "keyring"
+        elif p.key_env and env_key_applies(p) and os.environ.get(p.key_env):
+            where = f"${p.key_env}"
+        elif stored is not None:
+            where = "none (stored one is for another server)"
+        else:
+            where = "none"
         need = "required" if p.key_required else "optional"
         out(f"  {name:<16} key: {where:<20} ({need})")
     return 0

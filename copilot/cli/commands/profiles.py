@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from copilot.cli.common import emit_json, out
+from copilot.cli.common import emit_json, err, out
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +20,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--model", help="model name on the server")
     add.add_argument("--key-env", metavar="VAR", help="environment variable holding the key")
     add.add_argument("--key-required", action="store_true", help="fail early when no key is found")
+    add.add_argument("--allow-http-key", action="store_true",
+                     help="confirm sending the key over plain http:// to another machine (unencrypted)")
     add.add_argument("--gguf", metavar="PATH", help="GGUF file for --kind embedded")
     add.add_argument("--temperature", type=float)
     add.add_argument("--max-tokens", type=int)
@@ -34,7 +36,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ls.add_argument("--json", action="store_true")
     ls.set_defaults(func=_list)
 
-    rm = s.add_parser("remove", help="remove one of your profiles")
+    rm = s.add_parser("remove", help="remove one of your profiles (and its stored key)")
     rm.add_argument("name")
     rm.set_defaults(func=_remove)
 
@@ -52,7 +54,7 @@ def _add(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from copilot.errors import UsageError
-    from copilot.models.profiles import PRESETS, Profile, add_profile, use_profile
+    from copilot.models.profiles import PRESETS, Profile, add_profile, get_profile, use_profile
 
     if args.preset and args.preset not in PRESETS:
         raise UsageError(f"profiles add: unknown preset {args.preset!r} — one of {', '.join(PRESETS)}")
@@ -67,6 +69,8 @@ def _add(args: argparse.Namespace) -> int:
     }.items() if v is not None}
     if args.key_required:
         changes["key_required"] = True
+    if args.allow_http_key:
+        changes["allow_http_key"] = True
     if args.kind == "embedded":
         if args.gguf and not Path(changes["gguf"]).is_file():
             raise UsageError(f"profiles add: {args.gguf} is not a file")
@@ -83,7 +87,28 @@ def _add(args: argparse.Namespace) -> int:
     if args.use:
         use_profile(args.name)
     out(f'Added profile "{args.name}" ({profile.kind}, {profile.display_target}, model {profile.model})')
+    notice = _key_notice(get_profile(args.name))  # as saved: a preset's name brings its key variable
+    if notice:
+        err(f"note: {notice}")
     return 0
+
+
+def _key_notice(profile: Any) -> str | None:
+    """One line when the profile's stored key (or preset variable) is not for its new server."""
+    from copilot.models.origin import origin_of
+    from copilot.secrets import env_key_applies, stored_key
+
+    if profile.kind == "embedded":
+        return None
+    origin = origin_of(profile.base_url)
+    stored = stored_key(profile)
+    if stored is not None and stored.origin != origin:
+        return (f"the key stored for \"{profile.name}\" was for {stored.origin or 'another server'}; it is not "
+                f"sent to {origin} — set it again with: desk-copilot keys set {profile.name}")
+    if profile.key_env and not env_key_applies(profile):
+        return (f"{profile.key_env} is only used for its preset's server, not for {origin} — store a key with: "
+                f"desk-copilot keys set {profile.name}")
+    return None
 
 
 def _rows() -> list[dict[str, Any]]:
@@ -113,10 +138,18 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _remove(args: argparse.Namespace) -> int:
-    from copilot.models.profiles import remove_profile
+    from copilot.errors import SecretStoreUnavailable
+    from copilot.models.profiles import get_profile, remove_profile
+    from copilot.secrets import delete_key
 
+    profile = get_profile(args.name)
     remove_profile(args.name)
-    out(f'Removed profile "{args.name}"')
+    try:
+        # A later profile of the same name must not inherit this one's key.
+        removed_key = delete_key(profile)
+    except SecretStoreUnavailable:
+        removed_key = False  # no keyring: nothing can have been stored in it
+    out(f'Removed profile "{args.name}"' + (" and its stored key" if removed_key else ""))
     return 0
 
 
