@@ -100,7 +100,7 @@ def test_cross_origin_redirect_never_carries_the_key(
         for target in (other_host, other_port):
             fake_server.fail_always("redirect", to=target.url, endpoint=endpoint)
             argv = ("models", "list") if endpoint == "models" else ("ask", "hello")
-            code, out, err = run(capsys, *argv, "-p", "r")
+            code, _, err = run(capsys, *argv, "-p", "r")
             assert code == 1 and err.count("\n") == 1 and "redirected" in err, err
             assert not target.calls  # neither the key nor the text went there
             fake_server.clear_faults()
@@ -140,6 +140,7 @@ def test_canary_key_leaks_nowhere(capsys: pytest.CaptureFixture[str], monkeypatc
     fake_server.require_key = CANARY
     go("profiles", "add", "c", "--base-url", fake_server.base_url, "--model", "fake-model", "--key-required")
     code, out, err = set_key(capsys, monkeypatch, "c")
+    assert code == 0
     captured.append(out + err)
     assert go("ask", "hello", "-p", "c") == 0
     assert go("--debug", "models", "test", "-p", "c") == 0
