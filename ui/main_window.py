@@ -177,6 +177,8 @@ class MainWindow(QMainWindow):
         right = QVBoxLayout()
         right.setContentsMargins(8, 8, 8, 0)
         self.banner = ErrorBanner()
+        self.banner.close_button.clicked.connect(self._on_banner_dismissed)
+        self._errors: dict[str, tuple[str, str]] = {}  # workspace key → (banner line, status line)
         right.addWidget(self.banner)
         self.stack = QStackedWidget()
         right.addWidget(self.stack, 1)
@@ -375,7 +377,8 @@ class MainWindow(QMainWindow):
             return None
         ws = cls(self.runner)
         ws.sig_status.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        ws.sig_error.connect(self.show_error)
+        ws.sig_error.connect(lambda text, k=key: self._on_workspace_error(k, text))
+        ws.sig_error_cleared.connect(lambda k=key: self._on_workspace_error_cleared(k))
         ws.sig_busy.connect(lambda busy, k=key: self._on_workspace_busy(k, busy))
         placeholder = self._pages[key]
         index = self.stack.indexOf(placeholder)
@@ -422,6 +425,7 @@ class MainWindow(QMainWindow):
             self.ws_actions[key].setChecked(True)
             return
         self.statusBar().clearMessage()  # messages belong to the workspace that sent them
+        self._show_banner_for(key)
         ws = self.workspace(key)
         if ws is None:
             self.show_error(self.tr("The %1 workspace is not available in this build.").replace(
@@ -449,7 +453,8 @@ class MainWindow(QMainWindow):
     def _on_run(self) -> None:
         ws = self.current_workspace()
         if ws is not None:
-            self.banner.hide()
+            ws.clear_error()
+            self._on_workspace_error_cleared(ws.key)
             ws.run()
 
     def _on_cancel(self) -> None:
@@ -487,7 +492,8 @@ class MainWindow(QMainWindow):
         ws = self.workspace(key)
         if ws is None:
             return False
-        self.banner.hide()
+        ws.clear_error()
+        self._on_workspace_error_cleared(key)
         ws.open_file(path)
         self._add_recent(path)
         self.setWindowTitle(self._title())
@@ -583,11 +589,44 @@ class MainWindow(QMainWindow):
         return dialog
 
     # -- errors ----------------------------------------------------------------------------------
+    # An error belongs to the workspace whose job failed: its banner shows only while that
+    # workspace is on screen, and goes when the next job there starts.
     def show_error(self, text: str, internal: bool = False) -> None:
+        """An error of the window itself (a file it cannot open, an internal error): it belongs to
+        the workspace on screen."""
         if internal:
             text = self.tr("Internal error (details in the log): %1").replace("%1", text)
+        self._errors[self.current_key()] = (text, text)
         self.banner.show_message(text)
         self.statusBar().showMessage(text, 10000)
+
+    def _on_workspace_error(self, key: str, text: str) -> None:
+        import time
+
+        ws = self.workspaces.get(key)
+        error = ws.last_error if ws is not None else None
+        when = time.strftime("%H:%M:%S", time.localtime(error.at if error else None))
+        what = error.what if error else _workspace_title(key)
+        line = self.tr("%1 failed at %2: %3").replace("%1", what).replace("%2", when).replace("%3", text)
+        self._errors[key] = (text, line)
+        if key == self.current_key():
+            self._show_banner_for(key)
+
+    def _on_workspace_error_cleared(self, key: str) -> None:
+        if self._errors.pop(key, None) is not None and key == self.current_key():
+            self.banner.hide()
+            self.statusBar().clearMessage()
+
+    def _show_banner_for(self, key: str) -> None:
+        error = self._errors.get(key)
+        if error:
+            self.banner.show_message(error[0])
+            self.statusBar().showMessage(error[1])  # until the next message: what failed, and when
+        else:
+            self.banner.hide()
+
+    def _on_banner_dismissed(self) -> None:
+        self._errors.pop(self.current_key(), None)
 
     # -- settings, language, theme, about -------------------------------------------------------
     def open_settings(self) -> None:

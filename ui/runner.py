@@ -31,19 +31,40 @@ import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from PySide6.QtCore import QObject, QThread, QThreadPool, QTimer, Signal, Slot
 
 import ui.qtcompat  # noqa: F401 - before any Qt call: PySide6 6.12 None refcount fix
 from copilot.cancel import CancelToken
 
-__all__ = ["Job", "Runner", "live_runners", "runner_for_profile"]
+if TYPE_CHECKING:
+    from copilot.events import Event
+    from copilot.tasks.registry import TaskSpec
+
+__all__ = ["Job", "JobFactory", "JobState", "Runner", "Where", "live_runners", "runner_for_profile", "where_to_run"]
 
 log = logging.getLogger(__name__)
 
-Event = Any
-JobFactory = Callable[[CancelToken], Iterable[Event]]
+JobFactory = Callable[[CancelToken], Iterable["Event"]]
+Where = Literal["pool", "embedded", "child"]
+Phase = Literal["running", "progress", "done", "failed", "cancelled"]
+
+
+@dataclass(frozen=True)
+class JobState:
+    """One change of a job's state, emitted by ``Runner.sig_job_state`` on the GUI thread."""
+
+    key: str
+    job_id: int
+    phase: Phase
+    done: int = 0
+    total: int | None = None
+    """None: no measure yet (a busy indicator); set once the task reports Started/Progress."""
+    message: str = ""
+    error: BaseException | None = None
+    at: float = 0.0
+    """time.time() of the change."""
 
 # The GUI thread handles queued items for at most this long before yielding to the event loop.
 _DRAIN_BUDGET_S = 0.012
@@ -58,7 +79,7 @@ def live_runners() -> list[Runner]:
 
 def runner_for_profile(profile_name: str | None) -> bool:
     """True when ``profile_name`` (None = the default profile) is the embedded model,
-    i.e. its jobs must go to the single embedded worker (``start(..., embedded=True)``)."""
+    i.e. its model jobs must go to the single embedded worker."""
     from copilot.errors import CopilotError
     from copilot.models.profiles import get_profile
 
@@ -67,6 +88,17 @@ def runner_for_profile(profile_name: str | None) -> bool:
     except CopilotError:
         # An unknown profile fails when the job runs, with the one-line message; route it anywhere.
         return False
+
+
+def where_to_run(needs_provider: bool, cpu_heavy: bool, profile_name: str | None) -> Where:
+    """Where a job runs, from what it declares and the profile: model jobs on the embedded model
+    go to its one serial worker; CPU-heavy model jobs against a server to a child process (their
+    parsing would hold the GIL the GUI thread needs); everything else to the thread pool."""
+    if not needs_provider:
+        return "pool"
+    if runner_for_profile(profile_name):
+        return "embedded"
+    return "child" if cpu_heavy else "pool"
 
 
 class Job:
@@ -182,6 +214,8 @@ class Runner(QObject):
 
     sig_running_changed = Signal()
     """The set of running keys changed (a job started, ended, was cancelled)."""
+    sig_job_state = Signal(object)
+    """A JobState: every job's start, progress, end, failure and cancel, on the GUI thread."""
     _sig_wake = Signal()
 
     def __init__(self, parent: QObject | None = None, *, max_threads: int | None = None) -> None:
@@ -230,7 +264,48 @@ class Runner(QObject):
             # (a refcount bug on None); a plain callable has no Python wrapper to get wrong.
             self._pool.start(job._execute)
         self.sig_running_changed.emit()
+        self._state(job, "running")
         return job
+
+    def start_task(self, key: str, task: TaskSpec | str, kwargs: dict[str, Any], *,
+                   profile: str | None = None,
+                   on_event: Callable[[Event], None] | None = None,
+                   on_done: Callable[[object], None] | None = None,
+                   on_error: Callable[[BaseException], None] | None = None) -> Job:
+        """Run a registered task (``copilot.tasks.registry``) where its declaration says it belongs
+        (``where_to_run``): its provider is built on the worker (or in the child) from ``profile``."""
+        from copilot.tasks.registry import get_task
+
+        spec = get_task(task) if isinstance(task, str) else task
+        where = where_to_run(spec.needs_provider, spec.cpu_heavy, profile)
+
+        def factory(cancel: CancelToken) -> Iterator[Event]:
+            from copilot.tasks.registry import call
+
+            if where == "child":
+                from copilot.child import run_in_child
+
+                yield from run_in_child(spec.target, kwargs, cancel=cancel, provider_profile=profile)
+                _prestart(spec)  # a spare for the next run
+                return
+            provider = None
+            if spec.needs_provider:
+                from copilot.models import get_provider
+
+                provider = get_provider(profile)
+            yield from call(spec, provider, {**kwargs, "cancel": cancel})
+
+        return self.start(key, factory, on_event=on_event, on_done=on_done, on_error=on_error,
+                          embedded=where == "embedded")
+
+    def prestart(self, task: TaskSpec | str, profile: str | None) -> None:
+        """Start a spare child process for ``task`` when its runs would go to one (not on the GUI
+        thread: spawning takes a few ms to a few tens of ms)."""
+        from copilot.tasks.registry import get_task
+
+        spec = get_task(task) if isinstance(task, str) else task
+        if where_to_run(spec.needs_provider, spec.cpu_heavy, profile) == "child":
+            threading.Thread(target=_prestart, args=(spec,), name="desk-copilot-prestart", daemon=True).start()
 
     def cancel(self, key: str) -> None:
         """Cancel the job running under ``key`` (nothing happens when there is none)."""
@@ -301,6 +376,11 @@ class Runner(QObject):
         if self._current.get(job.key) is job:
             del self._current[job.key]
         self.sig_running_changed.emit()
+        self._state(job, "cancelled")
+
+    def _state(self, job: Job, phase: Phase, done: int = 0, total: int | None = None, message: str = "",
+               error: BaseException | None = None) -> None:
+        self.sig_job_state.emit(JobState(job.key, job.id, phase, done, total, message, error, time.time()))
 
     def _post(self, job: Job, kind: str, payload: object) -> None:
         """Worker side: queue one item and wake the GUI thread if it is not already awake."""
@@ -326,6 +406,14 @@ class Runner(QObject):
                 item = self._items.popleft()
             self._deliver(item)
 
+    def _event_state(self, job: Job, event: object) -> None:
+        from copilot.events import Progress, Started
+
+        if isinstance(event, Started):
+            self._state(job, "progress", 0, event.total)
+        elif isinstance(event, Progress):
+            self._state(job, "progress", event.done, event.total, event.message)
+
     def _deliver(self, item: _Item) -> None:
         job = item.job
         if item.kind == "finished":
@@ -341,15 +429,25 @@ class Runner(QObject):
         callback: Callable[[Any], None] | None
         if item.kind == "event":
             callback = job._on_event
+            self._event_state(job, item.payload)
         elif item.kind == "done":
             callback = job._on_done
+            self._state(job, "done")
         else:
             callback = job._on_error
+            error = item.payload if isinstance(item.payload, BaseException) else RuntimeError(str(item.payload))
+            self._state(job, "failed", error=error)
             if callback is None:
-                log.error("job %s failed with nobody listening", job.key, exc_info=item.payload)  # type: ignore[arg-type]
-        if callback is None:
+                log.error("job %s failed with nobody listening", job.key, exc_info=error)
+        if callback is None or job._dropped:
             return
         try:
             callback(item.payload)
         except Exception:  # noqa: BLE001 - a broken callback must reach the excepthook, not kill the drain
             sys.excepthook(*sys.exc_info())
+
+
+def _prestart(spec: TaskSpec) -> None:
+    from copilot.child import prestart
+
+    prestart(spec.module, "copilot.models.openai_compatible")

@@ -21,11 +21,11 @@ from PySide6.QtGui import QCursor, QGuiApplication
 from copilot.errors import CopilotError
 from copilot.events import Delta
 from copilot.settings import load_settings
-from copilot.tasks.quick_action import QuickResult, quick_action, quick_templates
+from copilot.tasks.quick_action import QuickResult, quick_templates
 from ui.clipboard import Desktop, NothingSelected, PasteFailed, capture_selection, desktop, paste_text
 from ui.hotkeys import HotkeyBackend, create_backend
 from ui.quick.window import QuickItem, QuickWindow
-from ui.runner import Runner, runner_for_profile
+from ui.runner import Runner
 
 __all__ = ["QUICK_KEY", "QuickService", "ui_lang"]
 
@@ -167,14 +167,9 @@ class QuickService(QObject):
         self._started = time.time()
         self.window.start_output(tpl.name(ui_lang()))
 
-        def factory(cancel: object) -> object:
-            from copilot.models import get_provider
-
-            return quick_action(get_provider(profile), template_id, text, cancel=cancel)  # type: ignore[arg-type]
-
         self._profile_used = profile
-        self._runner.start(QUICK_KEY, factory, on_event=self._on_event, on_done=self._on_done,  # type: ignore[arg-type]
-                           on_error=self._on_error, embedded=runner_for_profile(profile))
+        self._runner.start_task(QUICK_KEY, "quick", {"template_id": template_id, "text": text}, profile=profile,
+                                on_event=self._on_event, on_done=self._on_done, on_error=self._on_error)
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Delta):

@@ -5,20 +5,36 @@ talks to the core only through the shared :class:`ui.runner.Runner` (``self.runn
 ``key`` as the runner key, so a new run cancels its previous one.
 
 The main window calls ``open_file`` / ``run`` (Ctrl+Enter) / ``cancel`` (Esc) / ``save`` (Ctrl+S)
-and ``retranslate`` (after a language switch), and listens to the three signals.
+and ``retranslate`` (after a language switch), and listens to the signals.
+
+Every job goes through ``start_job`` (or ``start_task`` for a registered core task), which owns
+what is the same in every workspace: busy state (``sig_busy`` and ``busy_changed``), progress (the
+workspace's ``progress_bar``, from the runner's typed ``JobState`` signal), cancel (``cancel``
+stops every job the workspace started), and errors: a failed job's one line goes to this
+workspace's banner (``sig_error``; the main window shows it only while this workspace is on
+screen, and the status line says what failed and when), and the next job started here clears it
+(``sig_error_cleared``).
 """
 
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QProgressBar, QWidget
 
-from ui.runner import Runner, runner_for_profile
+from ui.runner import Job, JobFactory, JobState, Runner, runner_for_profile
 
-__all__ = ["Workspace", "error_text"]
+if TYPE_CHECKING:
+    from copilot.events import Event
+    from copilot.tasks.registry import TaskSpec
+
+__all__ = ["JobError", "Workspace", "error_text"]
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +50,15 @@ def error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+@dataclass(frozen=True)
+class JobError:
+    """The error a workspace shows: what failed, the one line, and when."""
+
+    what: str
+    text: str
+    at: float
+
+
 class Workspace(QWidget):
     """Subclass and set ``key`` and ``file_suffixes``; override the methods you support."""
 
@@ -47,13 +72,23 @@ class Workspace(QWidget):
     sig_busy = Signal(bool)
     """True while a job of this workspace runs."""
     sig_error = Signal(str)
-    """A one-line error message for the window's banner."""
+    """A one-line error message for this workspace's banner (``last_error`` has what and when)."""
+    sig_error_cleared = Signal()
+    """The banner's error is out of date: a new job started here."""
+
+    progress_bar: QProgressBar | None = None
+    """Set by a subclass to have ``start_job`` drive it (busy indicator, then done / total)."""
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.current_path: Path | None = None
+        self.last_error: JobError | None = None
+        self._jobs: dict[str, str] = {}  # runner key → what the job does ("Polish"), for errors
+        self._busy = False
         self.setObjectName(f"workspace_{self.key or type(self).__name__}")
+        runner.sig_job_state.connect(self._on_job_state)
+        runner.sig_running_changed.connect(self._sync_busy)
 
     # -- to override --------------------------------------------------------------------------
     def title(self) -> str:
@@ -67,8 +102,9 @@ class Workspace(QWidget):
         """Start this workspace's main job (Ctrl+Enter)."""
 
     def cancel(self) -> None:
-        """Stop the running job (Esc). Work already done stays on screen."""
-        self.runner.cancel(self.key)
+        """Stop the running jobs (Esc). Work already done stays on screen."""
+        for key in list(self._jobs) or [self.key]:
+            self.runner.cancel(key)
 
     def save(self) -> None:
         """Save the result (Ctrl+S)."""
@@ -88,9 +124,92 @@ class Workspace(QWidget):
         """Name of an SVG in ui/icons for the workspace switcher."""
         return self.key
 
+    def busy_changed(self, busy: bool) -> None:
+        """Enable/disable this workspace's own buttons (called by ``start_job``'s bookkeeping)."""
+
+    # -- jobs ------------------------------------------------------------------------------------
+    def start_job(self, factory: JobFactory, *, on_done: Callable[[Any], None] | None = None,
+                  on_event: Callable[[Event], None] | None = None,
+                  on_error: Callable[[BaseException], None] | None = None,
+                  key: str | None = None, what: str = "", model: bool = False, status: str = "",
+                  background: bool = False) -> Job:
+        """Run ``factory`` through the runner as one of this workspace's jobs.
+
+        ``model``: the job calls the workspace's profile (the runner then routes it to the embedded
+        model's worker when that is the profile). ``what`` names the job in the status line when it
+        fails. ``background`` jobs (loading a list) neither show busy nor clear the banner.
+        ``on_error`` runs after the banner is shown, for the workspace's own clean-up.
+        """
+        key = key or self.key
+        if not background:
+            self.clear_error()
+            self._jobs[key] = what or self.title()
+        if status:
+            self.sig_status.emit(status)
+
+        def failed(exc: BaseException) -> None:
+            self.report_error(exc, what or self.title())
+            if on_error is not None:
+                on_error(exc)
+
+        job = self.runner.start(key, factory, on_event=on_event, on_done=on_done, on_error=failed,
+                                embedded=model and self.uses_embedded())
+        self._sync_busy()
+        return job
+
+    def start_task(self, task: TaskSpec | str, kwargs: dict[str, Any], *,
+                   on_done: Callable[[Any], None] | None = None,
+                   on_event: Callable[[Event], None] | None = None,
+                   on_error: Callable[[BaseException], None] | None = None,
+                   key: str | None = None, what: str = "", status: str = "") -> Job:
+        """``start_job`` for a registered core task: the runner decides where it runs (thread, the
+        embedded model's worker, a child process) from its declaration and this workspace's profile."""
+        key = key or self.key
+        self.clear_error()
+        self._jobs[key] = what or self.title()
+        if status:
+            self.sig_status.emit(status)
+
+        def failed(exc: BaseException) -> None:
+            self.report_error(exc, what or self.title())
+            if on_error is not None:
+                on_error(exc)
+
+        job = self.runner.start_task(key, task, kwargs, profile=self.profile_name(), on_event=on_event,
+                                     on_done=on_done, on_error=failed)
+        self._sync_busy()
+        return job
+
+    def _on_job_state(self, state: JobState) -> None:
+        if state.key not in self._jobs:
+            return
+        current = self.runner.job(state.key)
+        if current is not None and current.id != state.job_id:
+            return  # a replaced job winding down
+        bar = self.progress_bar
+        if bar is not None:
+            if state.phase == "running":
+                bar.setRange(0, 0)  # busy until the task says how much there is
+            elif state.phase == "progress" and state.total:
+                bar.setRange(0, max(1, state.total))
+                bar.setValue(min(state.done, state.total))
+            elif state.phase in ("done", "failed", "cancelled") and bar.maximum() == 0:
+                bar.setRange(0, 1)  # a busy indicator stops (empty); a measured bar keeps where it got to
+                bar.setValue(0)
+        self._sync_busy()
+
+    def _sync_busy(self) -> None:
+        if not self._jobs:
+            return
+        busy = any(self.runner.is_running(k) for k in self._jobs)
+        if busy != self._busy:
+            self._busy = busy
+            self.busy_changed(busy)
+            self.sig_busy.emit(busy)
+
     # -- helpers for subclasses -----------------------------------------------------------------
     def is_busy(self) -> bool:
-        return self.runner.is_running(self.key)
+        return self._busy or self.runner.is_running(self.key)
 
     def profile_name(self) -> str | None:
         """The profile this workspace uses: its own default from Settings, else the global one."""
@@ -106,9 +225,16 @@ class Workspace(QWidget):
     def uses_embedded(self) -> bool:
         return runner_for_profile(self.profile_name())
 
-    def report_error(self, exc: BaseException | str) -> None:
-        """Show an error (a CopilotError's one line) in the window's banner."""
-        self.sig_error.emit(exc if isinstance(exc, str) else error_text(exc))
+    def report_error(self, exc: BaseException | str, what: str = "") -> None:
+        """Show an error (a CopilotError's one line) in this workspace's banner."""
+        text = exc if isinstance(exc, str) else error_text(exc)
+        self.last_error = JobError(what or self.title(), text, time.time())
+        self.sig_error.emit(text)
+
+    def clear_error(self) -> None:
+        if self.last_error is not None:
+            self.last_error = None
+            self.sig_error_cleared.emit()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

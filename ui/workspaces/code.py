@@ -182,9 +182,8 @@ class CodeWorkspace(Workspace):
         self.editor.clear()
         self.explanation.clear()
         self.check_label.setText(self.tr("Generating…"))
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_event=self._on_event, on_done=self._on_done, on_error=self._on_error,
-                          embedded=self.uses_embedded())
+        self.start_job(job, on_event=self._on_event, on_done=self._on_done, on_error=self._on_error, model=True,
+                       what=self.tr("Generating code"))
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Delta):
@@ -209,10 +208,10 @@ class CodeWorkspace(Workspace):
         self._show_check()
         self.sig_status.emit(self.check_label.text())
 
-    def _on_error(self, exc: BaseException) -> None:
+    def _on_error(self, _exc: BaseException) -> None:
+        # start_job has shown the error in this workspace's banner.
         self._set_busy(False)
         self.check_label.setText("")
-        self.report_error(exc)
 
     def _show_check(self) -> None:
         if self.result is None:
@@ -242,10 +241,12 @@ class CodeWorkspace(Workspace):
             self._set_busy(False)
             self.check_label.setText(self.tr("Cancelled — the code so far is kept"))
 
+    def busy_changed(self, busy: bool) -> None:
+        self._set_busy(busy)
+
     def _set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
-        self.sig_busy.emit(busy)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self.editor.toPlainText())

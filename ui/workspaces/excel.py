@@ -187,11 +187,9 @@ class ExcelWorkspace(Workspace):
         self._retired: list[Any] = []  # replaced databases, closed once no job can still be using them
         self._untraceable: list[Any] = []
         self._answer_text = ""
-        self._busy = False
         self._report_saved = True
         self._build_ui()
         self.retranslate()
-        self.runner.sig_running_changed.connect(self._sync_busy)
 
     # ------------------------------------------------------------------------------- layout
     def _build_ui(self) -> None:
@@ -207,6 +205,7 @@ class ExcelWorkspace(Workspace):
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
+        self.progress_bar = self.progress
         self.progress.setVisible(False)
         self.progress.setMaximumWidth(180)
         top = QHBoxLayout()
@@ -323,32 +322,19 @@ class ExcelWorkspace(Workspace):
             self.file_label.setToolTip(str(self.current_path))
 
     # ------------------------------------------------------------------------------ state
-    def _sync_busy(self) -> None:
-        busy = any(self.runner.is_running(k) for k in (self.key, f"{self.key}.profile"))
-        if busy == self._busy:
-            return
-        self._busy = busy
+    def busy_changed(self, busy: bool) -> None:
         self.cancel_button.setEnabled(busy)
         self.progress.setVisible(busy)
         self.ask_button.setEnabled(not self.runner.is_running(self.key))
         if not busy:
             self.progress.setRange(0, 1)
             self._close_retired()
-        self.sig_busy.emit(busy)
 
     def can_save(self) -> bool:
         return self.db is not None
 
     def has_unsaved_work(self) -> bool:
         return bool(self.answers) and not self._report_saved
-
-    def _start(self, key: str, factory: Any, on_done: Any, status: str, *, on_event: Any = None,
-               embedded: bool = False) -> None:
-        self.progress.setRange(0, 0)
-        self.sig_status.emit(status)
-        self.runner.start(key, factory, on_event=on_event or self._on_event, on_done=on_done,
-                          on_error=self._on_error, embedded=embedded)
-        self._sync_busy()
 
     def _on_event(self, event: Event) -> None:
         if isinstance(event, Progress):
@@ -360,22 +346,17 @@ class ExcelWorkspace(Workspace):
         elif isinstance(event, Notice):
             self.sig_status.emit(event.message)
 
-    def _on_error(self, exc: BaseException) -> None:
-        self.report_error(exc)
-        self.sig_status.emit(self.tr("Failed"))
-
     def cancel(self) -> None:
-        self.runner.cancel(self.key)
-        self.runner.cancel(f"{self.key}.profile")
+        super().cancel()
         self.sig_status.emit(self.tr("Cancelled"))
-        self._sync_busy()
 
     # ------------------------------------------------------------------------------ open
     def open_file(self, path: Path) -> None:
         path = Path(path)
         self.runner.cancel(f"{self.key}.profile")
-        self._start(self.key, lambda cancel: _open_job(path, cancel), lambda db: self._on_opened(path, db),
-                    self.tr("Reading %1…").replace("%1", path.name))
+        self.start_job(lambda cancel: _open_job(path, cancel), on_done=lambda db: self._on_opened(path, db),
+                       on_event=self._on_event, what=self.tr("Reading %1").replace("%1", path.name),
+                       status=self.tr("Reading %1…").replace("%1", path.name))
 
     def _on_opened(self, path: Path, db: Any) -> None:
         self._close_db()
@@ -395,8 +376,8 @@ class ExcelWorkspace(Workspace):
         self.sheet_combo.blockSignals(False)
         self._on_sheet_changed(0)
         self.sig_status.emit(self.tr("%1: %n table(s)", "", len(db.tables)).replace("%1", path.name))
-        self._start(f"{self.key}.profile", lambda cancel: _profile_job(db, cancel), self._on_profiled,
-                    self.tr("Profiling…"))
+        self.start_job(lambda cancel: _profile_job(db, cancel), key=f"{self.key}.profile", on_done=self._on_profiled,
+                       on_event=self._on_event, what=self.tr("Profiling"), status=self.tr("Profiling…"))
 
     def _on_profiled(self, profiles: object) -> None:
         self.profiles = dict(profiles) if isinstance(profiles, dict) else {}
@@ -474,9 +455,9 @@ class ExcelWorkspace(Workspace):
         db, table, profile = self.db, self.current_table().name, self.profile_name()
         known = self.profiles.get(table)
         self._clear_answer()
-        self._start(self.key, lambda cancel: _ask_job(db, table, known, question, profile, cancel),
-                    self._on_answered,
-                    self.tr("Asking…"), on_event=self._on_ask_event, embedded=self.uses_embedded())
+        self.start_job(lambda cancel: _ask_job(db, table, known, question, profile, cancel),
+                       on_done=self._on_answered, on_event=self._on_ask_event, model=True,
+                       what=self.tr("Asking"), status=self.tr("Asking…"))
 
     def _clear_answer(self) -> None:
         self._answer_text = ""
@@ -560,8 +541,9 @@ class ExcelWorkspace(Workspace):
             self.report_error(OutputExists(path))
             return
         db, profiles, answers = self.db, dict(self.profiles), list(self.answers)
-        self._start(self.key, lambda cancel: _report_job(db, profiles, answers, path, force, cancel),
-                    self._on_report_saved, self.tr("Writing the report…"))
+        self.start_job(lambda cancel: _report_job(db, profiles, answers, path, force, cancel),
+                       on_done=self._on_report_saved, on_event=self._on_event, what=self.tr("Writing the report"),
+                       status=self.tr("Writing the report…"))
 
     def _on_report_saved(self, saved: object) -> None:
         self._report_saved = True

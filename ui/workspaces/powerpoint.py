@@ -200,12 +200,10 @@ class PowerPointWorkspace(Workspace):
         self._preview_tmp: tempfile.TemporaryDirectory[str] | None = None  # removed with the workspace
         self._dirty = False
         self._loading_notes = False
-        self._busy = False
         self._templates: list[Path] = []
         self._build_ui()
         self.retranslate()
         self.model.sig_changed.connect(self._on_model_changed)
-        self.runner.sig_running_changed.connect(self._sync_busy)
 
     # ------------------------------------------------------------------------------- layout
     def _build_ui(self) -> None:
@@ -305,6 +303,7 @@ class PowerPointWorkspace(Workspace):
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
         self.progress = QProgressBar()
+        self.progress_bar = self.progress
         self.progress.setVisible(False)
         self.preview = SlidePreview()
         self.preview_label = QLabel()
@@ -424,11 +423,7 @@ class PowerPointWorkspace(Workspace):
         return self.tr("PowerPoint")
 
     # ------------------------------------------------------------------------------ state
-    def _sync_busy(self) -> None:
-        busy = self.runner.is_running(self.key)
-        if busy == self._busy:
-            return
-        self._busy = busy
+    def busy_changed(self, busy: bool) -> None:
         self.generate_button.setEnabled(not busy)
         self.build_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
@@ -436,7 +431,6 @@ class PowerPointWorkspace(Workspace):
         self.progress.setVisible(busy)
         if not busy:
             self.progress.setRange(0, 1)
-        self.sig_busy.emit(busy)
 
     def can_save(self) -> bool:
         return self.model.rowCount() > 0 or bool(self.model.deck_title)
@@ -460,14 +454,6 @@ class PowerPointWorkspace(Workspace):
         self._preview_timer.stop()
         self.preview.show_outline(self.model.deck_title, self.model.slides, self.model.subtitle)
 
-    def _start(self, key: str, factory: Any, on_done: Any, status: str, *, embedded: bool = False) -> None:
-        """Run a job; ``embedded`` for model jobs on the embedded profile (file jobs never wait for it)."""
-        self.progress.setRange(0, 0)
-        self.sig_status.emit(status)
-        self.runner.start(key, factory, on_event=self._on_event, on_done=on_done, on_error=self._on_error,
-                          embedded=embedded)
-        self._sync_busy()
-
     def _on_event(self, event: Event) -> None:
         if isinstance(event, Progress) and event.total:
             self.progress.setRange(0, event.total)
@@ -476,10 +462,6 @@ class PowerPointWorkspace(Workspace):
                 self.sig_status.emit(event.message)
         elif isinstance(event, Notice):
             self.sig_status.emit(event.message)
-
-    def _on_error(self, exc: BaseException) -> None:
-        self.report_error(exc)
-        self.sig_status.emit(self.tr("Failed"))
 
     # ------------------------------------------------------------------------------ source
     def _show_docx(self) -> None:
@@ -522,8 +504,9 @@ class PowerPointWorkspace(Workspace):
             self.sig_status.emit(self.tr("Write a topic, paste text or choose a document first."))
             return
         profile = self.profile_name()
-        self._start(self.key, lambda cancel: _generate_job(request, profile, cancel), self._on_generated,
-                    self.tr("Generating the outline…"), embedded=self.uses_embedded())
+        self.start_job(lambda cancel: _generate_job(request, profile, cancel), on_done=self._on_generated,
+                       on_event=self._on_event, model=True, what=self.tr("Generating the outline"),
+                       status=self.tr("Generating the outline…"))
 
     def _on_generated(self, result: object) -> None:
         outline = getattr(result, "outline", result)
@@ -538,8 +521,9 @@ class PowerPointWorkspace(Workspace):
             self.set_source_docx(path)
             return
         self.current_path = path
-        self._start(self.key, lambda cancel: _read_job(path, cancel), self._on_read,
-                    self.tr("Reading %1…").replace("%1", path.name))
+        self.start_job(lambda cancel: _read_job(path, cancel), on_done=self._on_read, on_event=self._on_event,
+                       what=self.tr("Reading %1").replace("%1", path.name),
+                       status=self.tr("Reading %1…").replace("%1", path.name))
 
     def _on_read(self, result: object) -> None:
         self._set_outline(getattr(result, "outline", result))
@@ -564,9 +548,10 @@ class PowerPointWorkspace(Workspace):
     def save_outline_to(self, path: Path, *, force: bool = False) -> None:
         """Write the outline Markdown to ``path`` (a small file job, still through the Runner)."""
         outline = self.model.to_outline()
-        self._start(f"{self.key}.outline", lambda cancel: _save_outline_job(outline, Path(path), force),
-                    lambda saved: self.sig_status.emit(self.tr("Saved %1").replace("%1", str(saved))),
-                    self.tr("Saving the outline…"))
+        self.start_job(lambda cancel: _save_outline_job(outline, Path(path), force), key=f"{self.key}.outline",
+                       on_done=lambda saved: self.sig_status.emit(self.tr("Saved %1").replace("%1", str(saved))),
+                       on_event=self._on_event, what=self.tr("Saving the outline"),
+                       status=self.tr("Saving the outline…"))
 
     # ------------------------------------------------------------------------------ template
     def _fill_templates(self) -> None:
@@ -627,8 +612,9 @@ class PowerPointWorkspace(Workspace):
             return
         outline = self.model.to_outline()
         template = self.template()
-        self._start(self.key, lambda cancel: _build_job(outline, template, path, force, cancel), self._on_built,
-                    self.tr("Building the deck…"))
+        self.start_job(lambda cancel: _build_job(outline, template, path, force, cancel), on_done=self._on_built,
+                       on_event=self._on_event, what=self.tr("Building the deck"),
+                       status=self.tr("Building the deck…"))
 
     def _on_built(self, result: object) -> None:
         saved = Path(getattr(result, "path", ""))
@@ -675,18 +661,18 @@ class PowerPointWorkspace(Workspace):
         profile = self.profile_name()
         self.right_tabs.setCurrentIndex(1)
         self.review_view.clear()
-        self._start(self.key, lambda cancel: _review_job(path, profile, cancel), self._on_reviewed,
-                    self.tr("Reviewing %1…").replace("%1", path.name), embedded=self.uses_embedded())
+        self.start_job(lambda cancel: _review_job(path, profile, cancel), on_done=self._on_reviewed,
+                       on_event=self._on_event, model=True, what=self.tr("Reviewing %1").replace("%1", path.name),
+                       status=self.tr("Reviewing %1…").replace("%1", path.name))
 
     def _on_reviewed(self, result: object) -> None:
         self.review_view.setMarkdown(str(getattr(result, "critique_markdown", "") or ""))
         self.sig_status.emit(self.tr("Review ready"))
 
     def cancel(self) -> None:
-        self.runner.cancel(self.key)
+        super().cancel()
         self.runner.cancel(f"{self.key}.preview")
         self.sig_status.emit(self.tr("Cancelled"))
-        self._sync_busy()
 
     # ------------------------------------------------------------------------------ editing
     def _on_title_edited(self, text: str) -> None:

@@ -331,7 +331,8 @@ class PromptsWorkspace(Workspace):
 
             yield Done(list_templates())
 
-        self.runner.start(f"{self.key}.library", job, on_done=self._on_library_loaded, on_error=self.report_error)
+        self.start_job(job, key=f"{self.key}.library", on_done=self._on_library_loaded, background=True,
+                       what=self.tr("Loading the library"))
 
     def is_loading(self) -> bool:
         return self.runner.is_running(f"{self.key}.library")
@@ -588,9 +589,8 @@ class PromptsWorkspace(Workspace):
 
         self.tabs.setCurrentIndex(2)
         self.reply_view.clear()
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_event=self._on_run_event, on_done=self._on_run_done,
-                          on_error=self._on_error, embedded=self.uses_embedded())
+        self.start_job(job, on_event=self._on_run_event, on_done=self._on_run_done, on_error=self._on_error,
+                       model=True, what=self.tr("Running the template"))
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, Delta):
@@ -601,9 +601,8 @@ class PromptsWorkspace(Workspace):
         self.reply_view.setPlainText(str(result))
         self.sig_status.emit(self.tr("Reply received"))
 
-    def _on_error(self, exc: BaseException) -> None:
-        self._set_busy(False)
-        self.report_error(exc)
+    def _on_error(self, _exc: BaseException) -> None:
+        self._set_busy(False)  # start_job has shown the error in this workspace's banner
 
     def cancel(self) -> None:
         if self.runner.is_running(self.key):
@@ -611,11 +610,13 @@ class PromptsWorkspace(Workspace):
             self._set_busy(False)
             self.sig_status.emit(self.tr("Cancelled"))
 
+    def busy_changed(self, busy: bool) -> None:
+        self._set_busy(busy)
+
     def _set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.tests_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
-        self.sig_busy.emit(busy)
 
     def run_tests(self) -> None:
         if self.template is None:
@@ -632,9 +633,8 @@ class PromptsWorkspace(Workspace):
         self.tabs.setCurrentIndex(4)
         self.tests_list.clear()
         self.tests_summary.setText(self.tr("Running…"))
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_event=self._on_tests_event, on_done=self._on_tests_done,
-                          on_error=self._on_error, embedded=self.uses_embedded())
+        self.start_job(job, on_event=self._on_tests_event, on_done=self._on_tests_done, on_error=self._on_error,
+                       model=True, what=self.tr("Testing the template"))
 
     def _on_tests_event(self, event: object) -> None:
         if isinstance(event, Progress):
@@ -772,8 +772,7 @@ class PromptsWorkspace(Workspace):
             yield Started("import", None)
             yield Done(import_path(path))
 
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_done=self._on_imported, on_error=self._on_error)
+        self.start_job(job, on_done=self._on_imported, on_error=self._on_error, what=self.tr("Import"))
 
     def _on_imported(self, report: object) -> None:
         self._set_busy(False)
@@ -808,9 +807,8 @@ class PromptsWorkspace(Workspace):
             yield Started("export", None)
             yield Done(export_templates(ids, out, force=True))
 
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_done=lambda written: self._on_exported(out, written),
-                          on_error=self._on_error)
+        self.start_job(job, on_done=lambda written: self._on_exported(out, written), on_error=self._on_error,
+                       what=self.tr("Export"))
 
     def _on_exported(self, out: Path, written: object) -> None:
         self._set_busy(False)

@@ -57,7 +57,7 @@ from PySide6.QtWidgets import (
 
 from copilot.cancel import CancelToken
 from copilot.events import Done, Event, Notice, Progress, Started
-from copilot.tasks.polish.review import Paragraph, diff_html, read_paragraphs, save_reviewed
+from copilot.tasks.polish.review import Paragraph, diff_html
 from ui.runner import Runner
 from ui.theme import icon, set_role
 from ui.workspaces.base import Workspace
@@ -331,14 +331,6 @@ class ReviewTable(QTableView):
             QTimer.singleShot(1, self.viewport(), self.viewport().update)
 
 
-def _prestart_polish() -> None:
-    """A spare child process with the polish stack imported (copilot.child.prestart): Run then
-    starts in ~0.5 s instead of ~2 s. Called on a runner worker, never the GUI thread."""
-    from copilot.child import prestart
-
-    prestart("copilot.tasks.polish_docx", "copilot.models.openai_compatible")
-
-
 class WordWorkspace(Workspace):
     key = "word"
     file_suffixes = (".docx",)
@@ -373,6 +365,7 @@ class WordWorkspace(Workspace):
         self.cancel_button.clicked.connect(self.cancel)
         self.progress = QProgressBar()
         self.progress.setTextVisible(True)
+        self.progress_bar = self.progress
         self.eta_label = QLabel()
         set_role(self.eta_label, "hint")
 
@@ -560,11 +553,17 @@ class WordWorkspace(Workspace):
 
             yield Done(list_templates(category="polish"))
 
-        self.runner.start(f"{self.key}.templates", job, on_done=self._on_templates_loaded,
-                          on_error=self.report_error)
+        self.start_job(job, key=f"{self.key}.templates", on_done=self._on_templates_loaded, background=True,
+                       what=self.tr("Loading templates"))
 
     def _on_templates_loaded(self, templates: object) -> None:
-        self._templates = list(templates) if isinstance(templates, list) else []
+        from copilot.tasks.registry import get_task, missing_inputs
+
+        # Offered only when this workspace can supply every input the template requires (it has no
+        # field for polish.match_style's style sample; the CLI's --sample does).
+        polish = get_task("polish")
+        found = list(templates) if isinstance(templates, list) else []
+        self._templates = [t for t in found if not missing_inputs(polish, t)]
         self._fill_templates()
 
     def _fill_templates(self) -> None:
@@ -606,16 +605,12 @@ class WordWorkspace(Workspace):
         self._show_detail(None)
         self.eta_label.setText("")
         self._progress_idle()
-        self.sig_status.emit(self.tr("Reading %1…").replace("%1", path.name))
-        self._set_busy(True)
-        warm = not self.uses_embedded()
-
-        def job(cancel: CancelToken) -> Iterator[Event]:
-            yield from read_paragraphs(Path(path), cancel)
-            if warm:
-                _prestart_polish()  # while the user reads the document and picks a template
-
-        self.runner.start(self.key, job, on_done=self._on_read_done, on_error=self._on_job_error)
+        self.start_task("polish.read", {"path": Path(path)}, on_done=self._on_read_done,
+                        on_error=self._on_job_error, what=self.tr("Reading %1").replace("%1", path.name),
+                        status=self.tr("Reading %1…").replace("%1", path.name))
+        # A spare child process with the polish stack imported, while the user reads the document
+        # and picks a template: Run then starts in ~0.5 s instead of ~2 s.
+        self.runner.prestart("polish", self.profile_name())
 
     def _progress_idle(self) -> None:
         """An empty bar labelled with the paragraph count (blank while reading)."""
@@ -641,32 +636,13 @@ class WordWorkspace(Workspace):
         if self.is_busy() and not self.paragraphs:
             return  # still reading the document
         from copilot.paths import cache_dir
+        from copilot.tasks.polish.results import PolishOptions
 
         src = self.current_path
-        template_id = self.template_id()
-        profile = self.profile_name()
         out = cache_dir() / "app-review" / f"{src.stem}.review.docx"
         out.parent.mkdir(parents=True, exist_ok=True)
         self.review_path = out
-
-        embedded = self.uses_embedded()
-
-        def job(cancel: CancelToken) -> Iterator[Event]:
-            from copilot.tasks.polish_docx import PolishOptions, polish_docx_with_profile
-
-            options = PolishOptions(template_id=template_id, mode="track", force=True)
-            if embedded:
-                # The model lives on the runner's embedded worker; it is loaded once per app.
-                yield from polish_docx_with_profile(profile, src, out, options, cancel)
-                return
-            # A server's polish runs in a child process: its XML, diff and reply parsing would
-            # otherwise take the GIL from the GUI thread for up to 150 ms at a time.
-            from copilot.child import run_in_child
-
-            yield from run_in_child("copilot.tasks.polish_docx:polish_docx",
-                                    {"src": src, "output": out, "options": options},
-                                    cancel=cancel, provider_profile=profile)
-            _prestart_polish()  # for the next Run
+        options = PolishOptions(template_id=self.template_id(), mode="track", force=True)
 
         self.result = None
         self._notices = 0
@@ -675,9 +651,11 @@ class WordWorkspace(Workspace):
         self._started_at = time.monotonic()
         self.progress.setRange(0, 0)
         self.eta_label.setText(self.tr("Starting…"))
-        self._set_busy(True)
-        self.runner.start(self.key, job, on_event=self._on_polish_event, on_done=self._on_polish_done,
-                          on_error=self._on_job_error, embedded=embedded)
+        # The runner picks where it runs: the embedded model's worker, or for a server a child
+        # process (its XML, diff and reply parsing would otherwise take the GIL from the GUI thread).
+        self.start_task("polish", {"src": src, "output": out, "options": options},
+                        on_event=self._on_polish_event, on_done=self._on_polish_done,
+                        on_error=self._on_job_error, what=self.tr("Polish"))
 
     def _on_polish_event(self, event: object) -> None:
         if isinstance(event, Started):
@@ -735,11 +713,11 @@ class WordWorkspace(Workspace):
         if first.isValid():
             self.table.setCurrentIndex(first)
 
-    def _on_job_error(self, exc: BaseException) -> None:
+    def _on_job_error(self, _exc: BaseException) -> None:
+        # start_job has shown the error in this workspace's banner.
         self._set_busy(False)
         self.eta_label.setText("")
         self._progress_idle()
-        self.report_error(exc)
 
     def cancel(self) -> None:
         if self.runner.is_running(self.key):
@@ -750,6 +728,9 @@ class WordWorkspace(Workspace):
             self.sig_status.emit(self.tr("Cancelled — finished paragraphs are cached; Polish again continues "
                                          "where it stopped"))
 
+    def busy_changed(self, busy: bool) -> None:
+        self._set_busy(busy)
+
     def _set_busy(self, busy: bool) -> None:
         self.run_button.setEnabled(not busy)
         self.cancel_button.setEnabled(busy)
@@ -758,7 +739,6 @@ class WordWorkspace(Workspace):
         for w in (self.accept_all_button, self.reject_all_button, self.save_tracked_button,
                   self.save_clean_button, self.accept_button, self.reject_button):
             w.setEnabled(has_result)
-        self.sig_busy.emit(busy)
 
     # -- review ---------------------------------------------------------------------------------
     def _on_show_changed(self, index: int) -> None:
@@ -850,9 +830,10 @@ class WordWorkspace(Workspace):
         accepted = self.model.accepted()
         author = load_settings().author
         save_mode = "track" if mode == "track" else "clean"
-        self._set_busy(True)
-        self.runner.start(self.key, lambda cancel: save_reviewed(src, out, accepted, save_mode, author, cancel),
-                          on_done=self._on_saved, on_error=self._on_job_error)
+        self.start_task("polish.save", {"src": src, "out": out, "accepted": accepted, "mode": save_mode,
+                                        "author": author},
+                        on_done=self._on_saved, on_error=self._on_job_error, what=self.tr("Saving %1")
+                        .replace("%1", out.name))
 
     def _on_saved(self, result: object) -> None:
         self._set_busy(False)

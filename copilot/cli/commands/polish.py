@@ -61,6 +61,26 @@ def _template_id(args: argparse.Namespace) -> str:
     raise UsageError(f"polish: unknown preset {name!r} — choose one of: {', '.join(_PRESET_NAMES)}")
 
 
+def _template_inputs(template_id: str, args: argparse.Namespace) -> dict[str, str]:
+    """The template's required inputs the polish does not fill itself (its declaration says which),
+    gathered from the command line: ``sample`` (polish.match_style) from --sample FILE."""
+    from copilot.prompts import get_template
+    from copilot.tasks.registry import get_task, missing_inputs
+
+    inputs: dict[str, str] = {}
+    for name in missing_inputs(get_task("polish"), get_template(template_id)):
+        if name != "sample":
+            raise UsageError(f"polish: template {template_id} needs an input {name!r} the polish command "
+                             f"cannot supply — pick another template")
+        if args.sample is None:
+            raise UsageError(f"polish: template {template_id} needs --sample FILE (a passage in the style to match)")
+        try:
+            inputs["sample"] = args.sample.read_text(encoding="utf-8")[:4000]
+        except (OSError, UnicodeDecodeError) as exc:
+            raise UsageError(f"polish: cannot read the style sample {args.sample}: {exc}") from exc
+    return inputs
+
+
 def run(args: argparse.Namespace) -> int:
     from copilot import history
     from copilot.atomic import write_text
@@ -76,14 +96,7 @@ def run(args: argparse.Namespace) -> int:
         from copilot.errors import OutputExists
 
         raise OutputExists(args.report)
-    inputs: dict[str, str] = {}
-    if template_id == "polish.match_style":
-        if args.sample is None:
-            raise UsageError("polish: the match-style preset needs --sample FILE (a passage in the style to match)")
-        try:
-            inputs["sample"] = args.sample.read_text(encoding="utf-8")[:4000]
-        except (OSError, UnicodeDecodeError) as exc:
-            raise UsageError(f"polish: cannot read the style sample {args.sample}: {exc}") from exc
+    inputs = _template_inputs(template_id, args)
     output = args.output or default_output(args.input)
     options = PolishOptions(template_id=template_id, mode=args.mode, author=args.author,
                             concurrency=args.concurrency, skip_headings=args.skip_headings,
