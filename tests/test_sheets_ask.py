@@ -80,7 +80,7 @@ def test_good_sql_and_traceable_answer(fake_server: Any, fake_profile: str, book
     assert "SECRET-ROW-99" not in prompt  # only the first 20 rows are sent
     assert "报销金额" in prompt and "只写一条 SELECT" in prompt  # Chinese question -> Chinese template
     narrate = json.dumps(fake_server.requests[1]["messages"], ensure_ascii=False)
-    assert "1250.5" in narrate
+    assert "1,250.50" in narrate  # as the person reads it, never 1.2505e+03
 
 
 def test_invented_number_is_flagged(fake_server: Any, fake_profile: str, book: Path) -> None:

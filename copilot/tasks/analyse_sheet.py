@@ -58,19 +58,25 @@ def analyse_sheet(path: str | Path, *, sheet: str | None = None, report: str | P
     yield Done(AnalyseResult(profile, report_path, md_path))
 
 
-def _fmt(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:,.4g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    text = " ".join(str(value).split())
+def _fmt(value: Any, number_format: str | None = None) -> str:
+    from copilot.numbers import format_value, style_from_format
+
+    text = " ".join(format_value(value, style_from_format(number_format)).split())
     return text[:40] + "…" if len(text) > 40 else text
 
 
-def _cell(value: Any) -> str:
-    return _fmt(value).replace("|", "\\|")
+def _cell(value: Any, number_format: str | None = None) -> str:
+    return _fmt(value, number_format).replace("|", "\\|")
+
+
+def _spread(number_format: str | None) -> str | None:
+    # A standard deviation shares the column's decimals, but not a currency sign or percent scaling.
+    from copilot.numbers import style_from_format
+
+    style = style_from_format(number_format)
+    if style is None or style.percent or style.date:
+        return None
+    return "#,##0" + ("." + "0" * style.decimals if style.decimals else "")
 
 
 def profile_markdown(profile: dict[str, Any]) -> str:
@@ -87,9 +93,11 @@ def profile_markdown(profile: dict[str, Any]) -> str:
                   "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
         for c in table["columns"]:
             top = ", ".join(f"{_cell(v)} ({n})" for v, n in c["top"][:3])
+            code = c.get("number_format")
             lines.append("| " + " | ".join([_cell(c["name"]), c["type"], _cell(c["count"]), _cell(c["missing"]),
-                                             _cell(c["distinct"]), _cell(c["min"]), _cell(c["max"]),
-                                             _cell(c["mean"]), _cell(c["median"]), _cell(c["std"]), top]) + " |")
+                                             _cell(c["distinct"]), _cell(c["min"], code), _cell(c["max"], code),
+                                             _cell(c["mean"], code), _cell(c["median"], code),
+                                             _cell(c["std"], _spread(code)), top]) + " |")
         outliers = [c for c in table["columns"] if c.get("outliers", {}).get("count")]
         if outliers:
             lines += ["", "Outliers (outside 1.5 × IQR): " + "; ".join(
@@ -115,10 +123,11 @@ def profile_text(profile: dict[str, Any]) -> str:
             if c["missing"]:
                 parts.append(f"{c['missing']:,} missing")
             parts.append(f"{c['distinct']:,} distinct")
+            code = c.get("number_format")
             if c["min"] is not None:
-                parts.append(f"{_fmt(c['min'])} … {_fmt(c['max'])}")
+                parts.append(f"{_fmt(c['min'], code)} … {_fmt(c['max'], code)}")
             if c["mean"] is not None:
-                parts.append(f"mean {_fmt(c['mean'])}, median {_fmt(c['median'])}")
+                parts.append(f"mean {_fmt(c['mean'], code)}, median {_fmt(c['median'], code)}")
             if c.get("outliers", {}).get("count"):
                 parts.append(f"{c['outliers']['count']:,} outliers")
             if c["top"] and c["type"] in ("text", "mixed", "boolean"):

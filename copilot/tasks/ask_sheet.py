@@ -20,7 +20,8 @@ from copilot.models import Completion, Provider, stream_text, structured
 from copilot.models.base import Usage
 from copilot.textutil import detect_lang
 
-__all__ = ["AskSheetResult", "SqlReply", "answer_question", "ask_sheet", "build_sql_prompt", "result_text"]
+__all__ = ["AskSheetResult", "SqlReply", "answer_question", "ask_sheet", "build_sql_prompt", "result_formats",
+           "result_text", "sheet_names"]
 
 
 class SqlReply(BaseModel):
@@ -37,6 +38,8 @@ class AskSheetResult:
     answer: str
     untraceable_numbers: list[str]
     truncated: bool = False
+    unsupported_claims: list[dict[str, str]] = field(default_factory=list)
+    number_formats: list[str | None] = field(default_factory=list)  # per result column, for display
     note: str = ""
     repaired: bool = False
     prompt_tokens: int = 0
@@ -48,6 +51,7 @@ class AskSheetResult:
     def to_json(self) -> dict[str, Any]:
         return {"question": self.question, "sql": self.sql, "columns": self.columns, "rows": self.rows,
                 "answer": self.answer, "untraceable_numbers": self.untraceable_numbers,
+                "unsupported_claims": self.unsupported_claims,
                 "truncated": self.truncated, "repaired": self.repaired, "prompt_tokens": self.prompt_tokens,
                 **({"report": str(self.report_path)} if self.report_path else {})}
 
@@ -56,12 +60,20 @@ def _lang(text: str) -> Literal["zh", "en"]:
     return "zh" if detect_lang(text) == "zh" else "en"
 
 
-def result_text(columns: list[str], rows: list[list[Any]], *, max_rows: int = 50, cell_chars: int = 60) -> str:
-    """A result table for the narration prompt: ``|``-separated, so 1,200 is never split."""
-    from copilot.documents.sheets.context import _short
+def result_text(columns: list[str], rows: list[list[Any]], *, max_rows: int = 50, cell_chars: int = 60,
+                formats: list[str | None] | None = None) -> str:
+    """A result table for the narration prompt: numbers as the person will read them (grouped, the
+    source column's decimals), ``|``-separated so 1,200 is never split."""
+    from copilot.numbers import format_value, style_from_format
+
+    styles = [style_from_format(f) for f in formats or []]
+
+    def cell(value: Any, j: int) -> str:
+        text = " ".join(format_value(value, styles[j] if j < len(styles) else None).split())
+        return text if len(text) <= cell_chars else text[:max(1, cell_chars - 1)] + "…"
 
     lines = [" | ".join(columns)]
-    lines += [" | ".join(_short(v, cell_chars) for v in row) for row in rows[:max_rows]]
+    lines += [" | ".join(cell(v, j) for j, v in enumerate(row)) for row in rows[:max_rows]]
     if len(rows) > max_rows:
         lines.append(f"… ({len(rows) - max_rows} more rows not shown)")
     return "\n".join(lines)
@@ -94,13 +106,49 @@ def _usage(total: Usage, completion: Completion) -> Usage:
     return Usage(total.tokens_in + completion.usage.tokens_in, total.tokens_out + completion.usage.tokens_out)
 
 
+def result_formats(columns: list[str], profile: dict[str, Any]) -> list[str | None]:
+    """The Excel number format of each result column's source column (None where there is none)."""
+    from copilot.numbers import format_for_result_column
+
+    codes: dict[str, str | None] = {}
+    for table in profile.get("sheets", []):
+        for col in table["columns"]:
+            codes.setdefault(col["name"], col.get("number_format"))
+    return [format_for_result_column(name, codes) for name in columns]
+
+
+def _source_columns(profile: dict[str, Any]) -> list[str]:
+    return [c["name"] for t in profile.get("sheets", []) for c in t["columns"]]
+
+
+def sheet_names(db: Any, profile: dict[str, Any], *, per_column: int = 200, max_columns: int = 8) -> list[str]:
+    """Values of the sheet's label columns (few distinct values): names a narration may use that the
+    result must then hold."""
+    from copilot.documents.sheets.load import quote_ident
+
+    names: list[str] = []
+    used = 0
+    for table in profile.get("sheets", []):
+        for col in table["columns"]:
+            if col["type"] != "text" or not 2 <= col["distinct"] <= per_column or used >= max_columns:
+                continue
+            used += 1
+            q = quote_ident(col["name"])
+            rows = db.con.execute(f"SELECT DISTINCT {q} FROM {quote_ident(table['view'])} "
+                                  f"WHERE {q} IS NOT NULL LIMIT {per_column}").fetchall()
+            names += [str(r[0]) for r in rows]
+    return names
+
+
 def answer_question(provider: Provider, db: Any, profile: dict[str, Any], question: str, *,
                     cancel: CancelToken | None = None, timeout: float = 15.0,
                     max_rows: int = 1000) -> Iterator[Event]:
     """Question -> SQL -> result -> narration, on an already opened database. Ends with Done(AskSheetResult)."""
+    from copilot.documents.sheets.claims import unsupported_claims as check_claims
     from copilot.documents.sheets.query import SqlError
     from copilot.documents.sheets.trace import untraceable_numbers
     from copilot.errors import BadResponse
+    from copilot.numbers import style_from_format
     from copilot.prompts import get_template
 
     lang = _lang(question)
@@ -132,8 +180,10 @@ def answer_question(provider: Provider, db: Any, profile: dict[str, Any], questi
     for completion in completions:
         usage = _usage(usage, completion)
     yield Progress(2, 3, "narrating the result")
+    formats = result_formats(result.columns, profile)
     narrate = get_template("sheet.narrate").render(
-        {"question": question, "sql": result.sql, "result": result_text(result.columns, result.rows)}, lang=lang)
+        {"question": question, "sql": result.sql,
+         "result": result_text(result.columns, result.rows, formats=formats)}, lang=lang)
     parts: list[str] = []
     for chunk in stream_text(provider, narrate.messages, narrate.options, cancel):
         if chunk.text:
@@ -145,10 +195,16 @@ def answer_question(provider: Provider, db: Any, profile: dict[str, Any], questi
     missing = untraceable_numbers(answer, result.columns, result.rows, question)
     if missing:
         yield Notice("numbers not found in the query result (not to be relied on): " + ", ".join(missing))
+    claims = check_claims(answer, result.columns, result.rows, sql=result.sql, question=question,
+                          known_names=sheet_names(db, profile), source_columns=_source_columns(profile),
+                          styles=[style_from_format(f) for f in formats])
+    if claims:
+        yield Notice("claims the query result does not support: "
+                     + "; ".join(f"{c['claim']} — {c['reason']}" for c in claims))
     yield Progress(3, 3, "done")
     yield Done(AskSheetResult(question, result.sql, result.columns, result.rows, answer, missing,
-                              result.truncated, reply.note, repaired, prompt_tokens, usage.tokens_in,
-                              usage.tokens_out, errors=errors))
+                              result.truncated, claims, formats, reply.note, repaired, prompt_tokens,
+                              usage.tokens_in, usage.tokens_out, errors=errors))
 
 
 def ask_sheet(provider: Provider, path: str | Path, question: str, *, sheet: str | None = None,

@@ -116,23 +116,41 @@ def _record(task: str, template: str, provider: Any, started: float, status: str
                    seconds=time.time() - started, status=status, **kw)
 
 
-def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50) -> str:
-    def cell(v: Any) -> str:
-        if v is None:
-            return ""
-        if isinstance(v, float):
-            return f"{v:,.6g}" if abs(v) < 1e15 else repr(v)
-        text = " ".join(str(v).split())
+def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50,
+                formats: list[str | None] | None = None) -> str:
+    """A plain-text table: numbers grouped and right-aligned in the source column's format."""
+    from copilot.numbers import format_value, is_number, style_from_format
+
+    styles = [style_from_format(f) for f in formats or []]
+
+    def cell(v: Any, j: int) -> str:
+        text = " ".join(format_value(v, styles[j] if j < len(styles) else None).split())
         return text[:40] + "…" if len(text) > 40 else text
 
-    shown = [[cell(v) for v in r] for r in rows[:limit]]
-    widths = [max([len(c), *(len(r[j]) for r in shown)]) for j, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)) for r in shown]
+    shown = [[cell(v, j) for j, v in enumerate(r)] for r in rows[:limit]]
+    numeric = [bool(rows) and all(is_number(r[j]) or r[j] is None for r in rows[:limit]) for j in range(len(columns))]
+    widths = [max([_width(c), *(_width(r[j]) for r in shown)]) for j, c in enumerate(columns)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(_pad(v, w, right) for v, w, right in zip(values, widths, numeric, strict=True)).rstrip()
+
+    lines = [line(columns), "  ".join("-" * w for w in widths)]
+    lines += [line(r) for r in shown]
     if len(rows) > limit:
         lines.append(f"… {len(rows) - limit} more rows")
     return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    """Terminal columns: a CJK character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
 
 
 def run_ask(args: argparse.Namespace) -> int:
@@ -162,7 +180,7 @@ def run_ask(args: argparse.Namespace) -> int:
     out("SQL:")
     out(result.sql)
     out("")
-    out(_table_text(result.columns, result.rows))
+    out(_table_text(result.columns, result.rows, formats=result.number_formats))
     if result.truncated:
         out(f"(result cut at {len(result.rows)} rows)")
     out("")
@@ -171,6 +189,11 @@ def run_ask(args: argparse.Namespace) -> int:
         out("")
         out("warning: these numbers in the answer are not in the query result — do not rely on them: "
             + ", ".join(result.untraceable_numbers))
+    if result.unsupported_claims:
+        out("")
+        out("warning: the query result does not support these claims in the answer:")
+        for claim in result.unsupported_claims:
+            out(f"  ✗ {claim['claim']} — {claim['reason']}")
     if result.report_path is not None:
         out(f"wrote {result.report_path}")
     return 0

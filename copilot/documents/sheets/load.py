@@ -51,6 +51,7 @@ class Column:
     storage: str = "none"
     type: str = "empty"
     hint: str | None = None
+    number_format: str | None = None  # the Excel format code of its first data cells, for display
 
     @property
     def letter(self) -> str:
@@ -306,8 +307,10 @@ def load_table(con: Any, book: Workbook, raw: RawSheet, spec: TableSpec, table: 
     first_row = int(con.execute(f"SELECT coalesce(min(__row), 0) FROM {table}").fetchone()[0]) if count else 0
     last_row = int(con.execute(f"SELECT coalesce(max(__row), 0) FROM {table}").fetchone()[0]) if count else 0
     hints = book.number_formats(raw, spec.data_start, range(spec.col_start, spec.col_stop))
+    codes = book.format_codes(raw, spec.data_start, range(spec.col_start, spec.col_stop))
     for col in columns:
         col.hint = hints.get(col.index)
+        col.number_format = codes.get(col.index)
         col.type = decide_type(col.kinds, col.hint)
     select = ", ".join(f"c{j} AS {quote_ident(c.name)}" for j, c in enumerate(columns))
     con.execute(f"CREATE VIEW {quote_ident(view)} AS SELECT {select} FROM {table}")

@@ -58,6 +58,8 @@ def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
             "missing": total - count, "distinct": distinct,
             "min": None, "max": None, "mean": None, "median": None, "std": None, "top": [],
         }
+        if col.number_format:
+            info["number_format"] = col.number_format
         if col.kinds.errors:
             info["errors"] = col.kinds.errors
         if col.type in NUMERIC_TYPES and count:

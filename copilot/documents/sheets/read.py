@@ -140,6 +140,29 @@ class Workbook:
             return {}
         return {col: max(kinds, key=lambda k: kinds[k]) for col, kinds in found.items()}
 
+    def format_codes(self, sheet: RawSheet, row_offset: int, columns: range, sample_rows: int = 20) -> dict[int, str]:
+        """The most common non-General number format code per relative column in the first data rows
+        (xlsx/xlsm only): what a person sees in Excel, for showing results the same way."""
+        if self.kind == "csv" or self.path.suffix.lower() not in _OPENPYXL_SUFFIXES:
+            return {}
+        wb = self._openpyxl()
+        if wb is None:
+            return {}
+        found: dict[int, dict[str, int]] = {}
+        try:
+            ws = wb[sheet.name]
+            first = sheet.start[0] + row_offset + 1
+            for row in ws.iter_rows(min_row=first, max_row=first + sample_rows - 1,
+                                    min_col=sheet.start[1] + columns.start + 1, max_col=sheet.start[1] + columns.stop):
+                for cell in row:
+                    code, column = getattr(cell, "number_format", None), getattr(cell, "column", None)
+                    if isinstance(code, str) and code not in ("General", "@") and isinstance(column, int):
+                        counts = found.setdefault(column - 1 - sheet.start[1], {})
+                        counts[code] = counts.get(code, 0) + 1
+        except Exception:  # noqa: BLE001 - formats are a nicety, as in number_formats
+            return {}
+        return {col: max(codes, key=lambda k: codes[k]) for col, codes in found.items()}
+
     def _csv_sheet(self, name: str) -> RawSheet:
         hints: dict[int, str] = {}
         path, encoding, delimiter = self.path, self.encoding or "utf-8", self._delimiter

@@ -14,6 +14,7 @@ from copilot.atomic import atomic_path
 from copilot.documents.sheets.load import quote_ident
 from copilot.documents.sheets.profile import NUMERIC_TYPES
 from copilot.documents.sheets.query import SheetDatabase, _plain
+from copilot.numbers import format_value
 
 __all__ = ["write_report"]
 
@@ -37,6 +38,29 @@ def _put(ws: Any, row: int, column: int, value: Any) -> Any:
     cell.value = _cell(value)
     if isinstance(cell.value, str) and cell.data_type == "f":
         cell.data_type = "s"
+    return cell
+
+
+def _excel_format(value: Any, code: str | None = None) -> str | None:
+    """The number format a numeric cell gets: the source column's, else grouped digits. Excel's
+    General format would show a large sum as 2.32E+06 in a narrow column."""
+    from copilot.numbers import is_number, style_from_format
+
+    if not is_number(value):
+        return None
+    style = style_from_format(code)
+    if style is not None and not style.date:
+        return code
+    if float(value).is_integer():
+        return "#,##0"
+    return "#,##0.00" if abs(float(value)) >= 0.01 else "0.00####"
+
+
+def _put_number(ws: Any, row: int, column: int, value: Any, code: str | None = None) -> Any:
+    cell = _put(ws, row, column, value)
+    number_format = _excel_format(cell.value, code)
+    if number_format is not None:
+        cell.number_format = number_format
     return cell
 
 
@@ -73,15 +97,19 @@ def _profile_sheet(ws: Any, profile: dict[str, Any]) -> None:
         _put(ws, 3, j, name).font = Font(bold=True)
     for table in profile["sheets"]:
         for c in table["columns"]:
-            top = ", ".join(f"{v} ({n})" for v, n in c["top"][:3])
+            top = ", ".join(f"{format_value(v)} ({n:,})" for v, n in c["top"][:3])
+            code = c.get("number_format")
             _append(ws, [
                 table["name"], c["name"], c["letter"], c["type"], c["count"], c["missing"], c["distinct"],
                 _date_value(c["min"]), _date_value(c["max"]), c["mean"], c["median"], c["std"],
                 c.get("outliers", {}).get("count"), top])
+            row = ws.max_row
+            for j in range(5, 14):
+                _put_number(ws, row, j, ws.cell(row, j).value, code if 8 <= j <= 11 else None)
     row = ws.max_row + 2
     for table in profile["sheets"]:
-        line = (f"{table['name']}: {table['rows']} rows, range {table['range']}, {table['header_rows']} header row(s), "
-                f"{table['duplicate_rows']} duplicate row(s)")
+        line = (f"{table['name']}: {table['rows']:,} rows, range {table['range']}, {table['header_rows']} header row(s), "
+                f"{table['duplicate_rows']:,} duplicate row(s)")
         if table.get("totals_row"):
             line += f", totals row {table['totals_row']['row']} excluded"
         _put(ws, row, 1, line)
@@ -90,14 +118,16 @@ def _profile_sheet(ws: Any, profile: dict[str, Any]) -> None:
     ws.column_dimensions["B"].width = 24
 
 
-def _write_table(ws: Any, top: int, columns: list[str], rows: list[list[Any]]) -> None:
+def _write_table(ws: Any, top: int, columns: list[str], rows: list[list[Any]],
+                 formats: list[str | None] | None = None) -> None:
     from openpyxl.styles import Font
 
+    codes = formats or []
     for j, name in enumerate(columns, start=1):
         _put(ws, top, j, name).font = Font(bold=True)
     for i, row in enumerate(rows[:_MAX_RESULT_ROWS], start=top + 1):
         for j, value in enumerate(row, start=1):
-            _put(ws, i, j, _date_value(value))
+            _put_number(ws, i, j, _date_value(value), codes[j - 1] if j - 1 < len(codes) else None)
 
 
 def _chart(ws: Any, top: int, columns: list[str], rows: list[list[Any]], anchor: str, title: str) -> bool:
@@ -156,7 +186,7 @@ def _charts_sheet(wb: Any, db: SheetDatabase, profile: dict[str, Any]) -> None:
             if ws is None:
                 ws = wb.create_sheet("Charts")
             _put(ws, row, 1, f"{table['name']}: {title}")
-            _write_table(ws, row + 1, header, rows)
+            _write_table(ws, row + 1, header, rows, [None, numeric.get("number_format")])
             _chart(ws, row + 1, header, rows, f"D{row}", f"{table['name']}: {title}")
             row += max(len(rows) + 3, 17)
 
@@ -186,13 +216,18 @@ def write_report(path: str | Path, db: SheetDatabase, profile: dict[str, Any], a
         labels = [("Question", answer.question), ("SQL", answer.sql), ("Answer", answer.answer)]
         if answer.untraceable_numbers:
             labels.append(("Not in result", ", ".join(answer.untraceable_numbers)))
+        for claim in getattr(answer, "unsupported_claims", []):
+            labels.append(("Unsupported claim", f"✗ {claim['claim']} — {claim['reason']}"))
         for r, (label, value) in enumerate(labels, start=1):
             _put(qs, r, 1, label).font = Font(bold=True)
-            _put(qs, r, 2, value)
+            cell = _put(qs, r, 2, value)
+            if label == "Unsupported claim":
+                cell.font = Font(color="C00000")
         qs["B2"].alignment = Alignment(wrap_text=True, vertical="top")
         qs.column_dimensions["B"].width = 60
-        _write_table(qs, 6, answer.columns, answer.rows)
-        _chart(qs, 6, answer.columns, answer.rows, f"{_col_after(len(answer.columns))}6", answer.question)
+        top = max(6, len(labels) + 2)
+        _write_table(qs, top, answer.columns, answer.rows, getattr(answer, "number_formats", None))
+        _chart(qs, top, answer.columns, answer.rows, f"{_col_after(len(answer.columns))}{top}", answer.question)
     with atomic_path(target, force=force) as tmp:
         wb.save(tmp)
     return target
