@@ -24,9 +24,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from copilot.documents.sheets.cellrefs import unsupported_claims_with_references  # noqa: E402
-from copilot.documents.sheets.claims import unsupported_claims  # noqa: E402
-from copilot.documents.sheets.trace import untraceable_numbers  # noqa: E402
+from copilot.documents.sheets.cellrefs import unsupported_claims_with_references
+from copilot.documents.sheets.claims import unsupported_claims
+from copilot.documents.sheets.trace import untraceable_numbers
 
 REGIONS = (["区域", "总额"], [["华东地区", 2403821.89], ["华北地区", 1898878.32], ["华南地区", 1629266.58],
                             ["西南地区", 1197029.38]],
