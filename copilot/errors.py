@@ -40,6 +40,7 @@ Hierarchy::
     ├── OutputExists               the output file exists and --force was not given
     ├── PromptError                template missing, invalid or failing to render
     ├── UnsafeOutput               model output refused by a guard (SQL that writes, ...)
+    ├── KnowledgeBaseError         a knowledge base is missing, unusable or from a newer version
     ├── Cancelled                  the user cancelled
     └── WorkerFailed               the app's background process stopped without an answer
 """
@@ -68,6 +69,7 @@ __all__ = [
     "GatedModel",
     "InsecureTransport",
     "KeyMissing",
+    "KnowledgeBaseError",
     "LegacyFormat",
     "ModelError",
     "ModelNotFound",
@@ -238,6 +240,10 @@ class PromptError(CopilotError):
 
 
 class UnsafeOutput(CopilotError):
+    pass
+
+
+class KnowledgeBaseError(CopilotError):
     pass
 
 

@@ -83,6 +83,21 @@ def _content_text(content: Any) -> str:
     return ""
 
 
+def fake_embedding(text: str, dim: int) -> list[float]:
+    """Words (and CJK character pairs) hashed into ``dim`` buckets, L2-normalised."""
+    import hashlib
+    import math
+
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    cjk = re.findall(r"[\u4e00-\u9fff]+", text)
+    words += [run[i:i + 2] for run in cjk for i in range(max(1, len(run) - 1))]
+    vec = [0.0] * dim
+    for word in words:
+        vec[int.from_bytes(hashlib.md5(word.encode()).digest()[:4], "little") % dim] += 1.0
+    norm = math.sqrt(sum(v * v for v in vec)) or 1.0
+    return [v / norm for v in vec]
+
+
 def last_user_text(request: JSON) -> str:
     """Text of the last ``user`` message of a chat-completions request ('' if none)."""
     for msg in reversed(request.get("messages") or []):
@@ -256,6 +271,8 @@ class FakeOpenAIServer:
         self.chunk_size = chunk_size  # pieces (word-sized "tokens") per SSE chunk
         self.context_window = context_window  # prompt tokens above this -> context_length_exceeded
         self.stall_limit = stall_limit  # upper bound for a "stall" fault
+        self.embedding_models: list[str] = ["fake-embed"]  # served by /v1/embeddings
+        self.embedding_dim = 64
         self._defaults = (latency, tokens_per_second, chunk_size, context_window, require_key)
         self._default_reply: str | Responder | None = default_reply
         self._port = port
@@ -381,8 +398,8 @@ class FakeOpenAIServer:
         """
         if kind not in FAULT_KINDS and not _STATUS_KIND.match(kind):
             raise ValueError(f"unknown fault kind {kind!r}; use one of {FAULT_KINDS} or a 4xx/5xx code")
-        if endpoint not in ("chat", "models", "any"):
-            raise ValueError(f"endpoint must be 'chat', 'models' or 'any', not {endpoint!r}")
+        if endpoint not in ("chat", "models", "embeddings", "any"):
+            raise ValueError(f"endpoint must be 'chat', 'models', 'embeddings' or 'any', not {endpoint!r}")
         with self._lock:
             self._faults.append(_Fault(kind, count, endpoint, kw))
 
@@ -481,6 +498,8 @@ class FakeOpenAIServer:
                 self._chat(h, parsed, body)
             elif method == "GET" and (path == "/models" or path.startswith("/models/")):
                 self._models(h, path)
+            elif method == "POST" and path == "/embeddings":
+                self._embeddings(h, parsed)
             else:
                 self._send_json(
                     h, 404, _error_body(f"Invalid URL ({method} {h.path})", "invalid_request_error", None)
@@ -523,6 +542,35 @@ class FakeOpenAIServer:
             self._send_json(h, 200, self._model_obj(model))
         else:
             self._send_json(h, 404, self._model_missing(model))
+
+    def _embeddings(self, h: _Handler, req: Any) -> None:
+        """``/v1/embeddings``: a deterministic hashed bag of words (``embedding_dim`` floats), so texts
+        sharing words are close; models listed in ``embedding_models`` only."""
+        if not self._auth_ok(h):
+            return
+        fault = self._take_fault("embeddings")
+        if fault is not None and self._apply_fault(h, fault, stream=False):
+            return
+        if not isinstance(req, dict) or "input" not in req or "model" not in req:
+            self._send_json(h, 400, _error_body("Missing required parameter: 'model' or 'input'.",
+                                                "invalid_request_error", None))
+            return
+        model = str(req["model"])
+        if model not in self.embedding_models:
+            self._send_json(h, 404, self._model_missing(model))
+            return
+        texts = req["input"] if isinstance(req["input"], list) else [req["input"]]
+        data = [{"object": "embedding", "index": i, "embedding": fake_embedding(str(t), self.embedding_dim)}
+                for i, t in enumerate(texts)]
+        tokens = sum(count_tokens(str(t)) for t in texts)
+        self._send_json(h, 200, {"object": "list", "data": data, "model": model,
+                                 "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+
+    @property
+    def embedding_requests(self) -> list[Any]:
+        """JSON bodies of ``/v1/embeddings`` requests, oldest first."""
+        with self._lock:
+            return [c.json for c in self._calls if c.path.split("?")[0].rstrip("/").endswith("/embeddings")]
 
     @staticmethod
     def _model_obj(model: str) -> JSON:

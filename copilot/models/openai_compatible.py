@@ -121,6 +121,16 @@ class OpenAICompatibleProvider:
         except Exception as exc:  # noqa: BLE001 - mapped below
             raise self._map(exc) from None
 
+    def embed(self, texts: list[str], model: str) -> list[list[float]]:
+        """Vectors for ``texts`` from the server's ``/v1/embeddings`` (one request, in order)."""
+        with slot(self._profile.name, self.concurrency):
+            try:
+                response = self._client.embeddings.create(model=model, input=texts, encoding_format="float")
+            except Exception as exc:  # noqa: BLE001 - mapped below
+                raise self._map(exc) from None
+        data = sorted(response.data, key=lambda d: d.index)
+        return [list(d.embedding) for d in data]
+
     def stream(self, messages: list[Message], options: ChatOptions | None = None,
                cancel: CancelToken | None = None) -> Iterator[ChatChunk]:
         options = options or ChatOptions()

@@ -34,6 +34,8 @@ class Profile:
     """Tries in all for 429/5xx, honouring Retry-After."""
     allow_http_key: bool = False
     """The user confirmed sending this profile's key over plain http:// to a non-loopback host."""
+    embedding_model: str | None = None
+    """Model for the server's /v1/embeddings (knowledge bases); None: the server offers none."""
     preset: bool = False
 
     @property

@@ -28,6 +28,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add.add_argument("--timeout", type=float, help="seconds to wait for the reply (default 120)")
     add.add_argument("--concurrency", type=int, help="parallel requests (default 4; embedded 1)")
     add.add_argument("--context-window", type=int, help="tokens the model accepts")
+    add.add_argument("--embedding-model", metavar="NAME",
+                     help="model for /v1/embeddings (knowledge bases added with --embeddings server)")
     add.add_argument("--replace", action="store_true", help="replace an existing profile of that name")
     add.add_argument("--use", action="store_true", help="also make it the default")
     add.set_defaults(func=_add)
@@ -66,6 +68,7 @@ def _add(args: argparse.Namespace) -> int:
         "gguf": str(Path(args.gguf).expanduser().resolve()) if args.gguf else None,
         "temperature": args.temperature, "max_tokens": args.max_tokens, "timeout": args.timeout,
         "concurrency": args.concurrency, "context_window": args.context_window,
+        "embedding_model": args.embedding_model,
     }.items() if v is not None}
     if args.key_required:
         changes["key_required"] = True
