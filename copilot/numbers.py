@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["NumberStyle", "exact_text", "format_for_result_column", "format_value", "is_number",
-           "style_from_format"]
+           "style_for_column", "style_from_format"]
 
 _SCI_HIGH = 1e15
 _SCI_LOW = 1e-6
@@ -121,7 +121,7 @@ def _number(value: float, style: NumberStyle | None) -> str:
         decimals = style.decimals if style is not None and style.decimals is not None else None
         if decimals is None:
             decimals = _default_decimals(shown)
-            grouping = True
+            grouping = style is None or style.grouping
             text = f"{shown:,.{decimals}f}" if grouping else f"{shown:.{decimals}f}"
             if decimals > 2:  # a small fraction: no trailing zeros
                 text = text.rstrip("0").rstrip(".")
@@ -147,7 +147,7 @@ def format_value(value: Any, style: NumberStyle | None = None) -> str:
     if isinstance(value, int) and not (style is not None and (style.percent or style.decimals)):
         if abs(value) >= _SCI_HIGH:
             return _sci(float(value))
-        text = f"{value:,}"
+        text = f"{value:,}" if style is None or style.grouping else str(value)
         return f"{style.prefix}{text}{(' ' + style.suffix) if style.suffix else ''}" if style else text
     if is_number(value):
         return _number(float(value), style)
@@ -176,6 +176,20 @@ def exact_text(value: Any) -> str:
     if isinstance(value, dt.date):
         return format_value(value)
     return str(value)
+
+
+# Years, ids and codes are labels, not quantities: 2024, not 2,024 (what Excel's General shows).
+_LABEL_NUMBERS = re.compile(r"^(?:年|年份|年度|year|yr|fy)$|(?:^|[_\s])(?:id|no|code|zip)$|编号|代码|代号|邮编|工号|学号|"
+                            r"单号|序号|^id|号码", re.IGNORECASE)
+_PLAIN = NumberStyle(decimals=None, grouping=False)
+
+
+def style_for_column(name: str, code: str | None) -> NumberStyle | None:
+    """The style of a column: its number format's, else plain digits for years and ids, else None."""
+    style = style_from_format(code)
+    if style is not None:
+        return style
+    return _PLAIN if _LABEL_NUMBERS.search(name.strip()) else None
 
 
 _COUNTING = re.compile(r"count|计数|个数|次数|笔数|数目|rows?\b|num_|number of", re.IGNORECASE)

@@ -62,3 +62,13 @@ def test_result_columns_inherit_the_source_format() -> None:
     assert format_for_result_column("count(销售额)", formats) is None
     assert format_for_result_column("总额", formats) is None
     assert format_for_result_column("占比", formats) == "0.0%"
+
+
+def test_years_and_ids_are_not_grouped() -> None:
+    from copilot.numbers import style_for_column
+
+    assert format_value(2024, style_for_column("年份", None)) == "2024"
+    assert format_value(20240301, style_for_column("订单编号", None)) == "20240301"
+    assert format_value(20240301, style_for_column("customer_id", None)) == "20240301"
+    assert format_value(1191, style_for_column("总数量", None)) == "1,191"
+    assert format_value(1191.5, style_for_column("销售额", "#,##0.00")) == "1,191.50"

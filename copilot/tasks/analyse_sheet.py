@@ -58,15 +58,15 @@ def analyse_sheet(path: str | Path, *, sheet: str | None = None, report: str | P
     yield Done(AnalyseResult(profile, report_path, md_path))
 
 
-def _fmt(value: Any, number_format: str | None = None) -> str:
-    from copilot.numbers import format_value, style_from_format
+def _fmt(value: Any, number_format: str | None = None, column: str = "") -> str:
+    from copilot.numbers import format_value, style_for_column
 
-    text = " ".join(format_value(value, style_from_format(number_format)).split())
+    text = " ".join(format_value(value, style_for_column(column, number_format)).split())
     return text[:40] + "…" if len(text) > 40 else text
 
 
-def _cell(value: Any, number_format: str | None = None) -> str:
-    return _fmt(value, number_format).replace("|", "\\|")
+def _cell(value: Any, number_format: str | None = None, column: str = "") -> str:
+    return _fmt(value, number_format, column).replace("|", "\\|")
 
 
 def _spread(number_format: str | None) -> str | None:
@@ -95,8 +95,9 @@ def profile_markdown(profile: dict[str, Any]) -> str:
             top = ", ".join(f"{_cell(v)} ({n})" for v, n in c["top"][:3])
             code = c.get("number_format")
             lines.append("| " + " | ".join([_cell(c["name"]), c["type"], _cell(c["count"]), _cell(c["missing"]),
-                                             _cell(c["distinct"]), _cell(c["min"], code), _cell(c["max"], code),
-                                             _cell(c["mean"], code), _cell(c["median"], code),
+                                             _cell(c["distinct"]), _cell(c["min"], code, c["name"]),
+                                             _cell(c["max"], code, c["name"]), _cell(c["mean"], code),
+                                             _cell(c["median"], code, c["name"]),
                                              _cell(c["std"], _spread(code)), top]) + " |")
         outliers = [c for c in table["columns"] if c.get("outliers", {}).get("count")]
         if outliers:
@@ -125,7 +126,7 @@ def profile_text(profile: dict[str, Any]) -> str:
             parts.append(f"{c['distinct']:,} distinct")
             code = c.get("number_format")
             if c["min"] is not None:
-                parts.append(f"{_fmt(c['min'], code)} … {_fmt(c['max'], code)}")
+                parts.append(f"{_fmt(c['min'], code, c['name'])} … {_fmt(c['max'], code, c['name'])}")
             if c["mean"] is not None:
                 parts.append(f"mean {_fmt(c['mean'], code)}, median {_fmt(c['median'], code)}")
             if c.get("outliers", {}).get("count"):

@@ -64,9 +64,10 @@ def result_text(columns: list[str], rows: list[list[Any]], *, max_rows: int = 50
                 formats: list[str | None] | None = None) -> str:
     """A result table for the narration prompt: numbers as the person will read them (grouped, the
     source column's decimals), ``|``-separated so 1,200 is never split."""
-    from copilot.numbers import format_value, style_from_format
+    from copilot.numbers import format_value, style_for_column
 
-    styles = [style_from_format(f) for f in formats or []]
+    codes = list(formats or [])
+    styles = [style_for_column(c, codes[j] if j < len(codes) else None) for j, c in enumerate(columns)]
 
     def cell(value: Any, j: int) -> str:
         text = " ".join(format_value(value, styles[j] if j < len(styles) else None).split())
@@ -148,7 +149,7 @@ def answer_question(provider: Provider, db: Any, profile: dict[str, Any], questi
     from copilot.documents.sheets.query import SqlError
     from copilot.documents.sheets.trace import untraceable_numbers
     from copilot.errors import BadResponse
-    from copilot.numbers import style_from_format
+    from copilot.numbers import style_for_column
     from copilot.prompts import get_template
 
     lang = _lang(question)
@@ -197,7 +198,7 @@ def answer_question(provider: Provider, db: Any, profile: dict[str, Any], questi
         yield Notice("numbers not found in the query result (not to be relied on): " + ", ".join(missing))
     claims = check_claims(answer, result.columns, result.rows, sql=result.sql, question=question,
                           known_names=sheet_names(db, profile), source_columns=_source_columns(profile),
-                          styles=[style_from_format(f) for f in formats])
+                          styles=[style_for_column(c, f) for c, f in zip(result.columns, formats, strict=False)])
     if claims:
         yield Notice("claims the query result does not support: "
                      + "; ".join(f"{c['claim']} — {c['reason']}" for c in claims))

@@ -76,7 +76,7 @@ def test_lazy_model_fetches_blocks_on_demand(qapp: object) -> None:
     assert model.rowCount() == 10_000 and model.columnCount() == 3
     assert model.cached_blocks == 0 and not source.fetches  # counts need no rows
     assert model.data(model.index(9_999, 1)) == "r9999"
-    assert model.data(model.index(9_950, 0)) == "9950"  # same block: no new read
+    assert model.data(model.index(9_950, 0)) == "9,950"  # same block: no new read
     assert source.fetches == [(9_900, 100)]
     for row in (0, 150, 250, 350, 450):
         model.data(model.index(row, 0))
@@ -90,7 +90,8 @@ def test_lazy_model_fetches_blocks_on_demand(qapp: object) -> None:
 def test_format_cell() -> None:
     assert format_cell(None) == ""
     assert format_cell(3.0) == "3"
-    assert format_cell(1234.5) == "1,234.5"
+    assert format_cell(1234.5) == "1,234.50"
+    assert format_cell(2321228.12) == "2,321,228.12"  # never 2.32123e+06
     assert format_cell(dt.datetime(2024, 3, 1)) == "2024-03-01"
     assert format_cell(dt.datetime(2024, 3, 1, 9, 30)) == "2024-03-01 09:30:00"
     assert format_cell(True) == "TRUE"
@@ -362,3 +363,28 @@ def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: object) -> N
     assert model.value(999_999, 0) == 999_999  # cached block still answers; a closed source reads nothing new
     con.close()
     view.hide()
+
+
+def test_numbers_as_people_read_them_and_claims_marked(qtbot: object, workspace: ExcelWorkspace) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    answer = {"question": "哪个区域销售额最高？", "sql": 'SELECT "区域", SUM("销售额") AS "总额" FROM t GROUP BY 1',
+              "columns": ["区域", "总额"], "rows": [["华东", 2321228.1234], ["华南", 1900000.5]],
+              "answer": "华南区域的销售额最高，其次是华东。", "untraceable_numbers": [],
+              "number_formats": ['"¥"#,##0.00', "#,##0.00"],
+              "unsupported_claims": [{"claim": "华南区域的销售额最高", "reason": "结果中总额最高的是华东，不是华南"}]}
+    workspace.show_answer(answer)
+    model = workspace.result_model
+    assert model is not None
+    cell = model.index(0, 1)
+    assert model.data(cell) == "2,321,228.12"
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == "2321228.1234"
+    assert model.data(cell, Qt.ItemDataRole.TextAlignmentRole) & int(Qt.AlignmentFlag.AlignRight)
+    workspace.result_view.selectionModel().select(cell, workspace.result_view.selectionModel().SelectionFlag.Select)
+    workspace.copy_cells(workspace.result_view)
+    assert QGuiApplication.clipboard().text() == "2321228.1234"  # Copy copies the exact value
+    assert "不是华南" in workspace.warning_label.text() and not workspace.warning_label.isHidden()
+    assert "✗ 华南区域的销售额最高" in workspace.answer_view.toPlainText()
+    assert "line-through" in workspace.answer_view.toHtml()
+    assert workspace.result_view.horizontalHeader().sectionSize(1) >= workspace.result_view.fontMetrics(
+        ).horizontalAdvance("2,321,228.12")

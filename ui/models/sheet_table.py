@@ -16,12 +16,15 @@ import datetime as dt
 import decimal
 import math
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-__all__ = ["DuckDBRowSource", "LazyTableModel", "RowSource", "SequenceRowSource", "format_cell"]
+from copilot.numbers import NumberStyle, exact_text, format_value
+
+__all__ = ["CellStyles", "DuckDBRowSource", "LazyTableModel", "RowSource", "SequenceRowSource", "fit_columns",
+           "format_cell"]
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -60,36 +63,30 @@ class SequenceRowSource:
         return self._rows[start:start + count]
 
 
-def format_cell(value: Any) -> str:
-    """How a cell value is shown: ints plain, floats up to 6 significant places, dates ISO."""
-    if value is None:
+def format_cell(value: Any, style: NumberStyle | None = None) -> str:
+    """How a cell value is shown: the core's number formatter (grouped, the column's decimals), dates ISO."""
+    if isinstance(value, float) and math.isnan(value):
         return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if value.is_integer() and abs(value) < 1e15:
-            return f"{int(value):d}"
-        return f"{value:.6g}" if abs(value) >= 1e6 or abs(value) < 1e-4 else f"{value:,.6f}".rstrip("0").rstrip(".")
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds") if (value.hour or value.minute or value.second) \
-            else value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
+    if isinstance(value, dt.time):
         return value.isoformat()
-    return str(value)
+    return format_value(value, style)
 
 
 def _is_numeric(value: Any) -> bool:
     return isinstance(value, int | float | decimal.Decimal) and not isinstance(value, bool)
 
 
+# Cell style: per column (a sequence) or per cell (a function of row and column).
+CellStyles = Sequence["NumberStyle | None"] | Callable[[int, int], "NumberStyle | None"]
+
+
 class LazyTableModel(QAbstractTableModel):
     """Read-only table over a :class:`RowSource`, cached in blocks."""
 
     def __init__(self, source: RowSource, *, block_size: int = 256, max_blocks: int = 64,
-                 parent: Any = None) -> None:
+                 styles: CellStyles | None = None, parent: Any = None) -> None:
         super().__init__(parent)
+        self._styles = styles
         if block_size < 1 or max_blocks < 1:
             raise ValueError("block_size and max_blocks must be positive")
         self._source = source
@@ -145,7 +142,30 @@ class LazyTableModel(QAbstractTableModel):
             if _is_numeric(value):
                 return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return format_cell(value)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            # The exact value: what the cell holds, before grouping and rounding.
+            return exact_text(value) if _is_numeric(value) else (format_cell(value) or None)
+        return format_cell(value, self.style(index.row(), index.column()))
+
+    def style(self, row: int, column: int) -> NumberStyle | None:
+        if self._styles is None:
+            return None
+        if callable(self._styles):
+            return self._styles(row, column)
+        return self._styles[column] if 0 <= column < len(self._styles) else None
+
+    def display_text(self, row: int, column: int) -> str:
+        return format_cell(self.value(row, column), self.style(row, column))
+
+    def copy_text(self, cells: Sequence[tuple[int, int]]) -> str:
+        """Selected cells as tab-separated lines with their exact values (for the clipboard)."""
+        if not cells:
+            return ""
+        rows = sorted({r for r, _ in cells})
+        cols = sorted({c for _, c in cells})
+        chosen = set(cells)
+        return "\n".join("\t".join(exact_text(self.value(r, c)) if (r, c) in chosen else "" for c in cols)
+                         for r in rows)
 
     # -- block cache --------------------------------------------------------------------------
     def value(self, row: int, column: int) -> Any:
@@ -216,3 +236,19 @@ class DuckDBRowSource:
         self._closed = True
         with contextlib.suppress(Exception):
             self._cursor.close()
+
+
+def fit_columns(view: Any, model: LazyTableModel, *, sample: int = 60, minimum: int = 48, maximum: int = 320) -> None:
+    """Size each column of ``view`` to its header and the first ``sample`` rows' text — never the
+    whole sheet, so a 1,000,000-row table costs as much as a 60-row one."""
+    metrics = view.fontMetrics()
+    header = view.horizontalHeader()
+    header_metrics = header.fontMetrics()
+    rows = min(sample, model.rowCount())
+    pad = 2 * view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin) + 14
+    for column in range(model.columnCount()):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        width = header_metrics.horizontalAdvance(title) + pad + 8
+        for row in range(rows):
+            width = max(width, metrics.horizontalAdvance(model.display_text(row, column)) + pad)
+        header.resizeSection(column, max(minimum, min(maximum, width)))

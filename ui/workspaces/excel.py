@@ -4,8 +4,9 @@ Opening a file loads its tables into the core's locked in-process DuckDB (in the
 view then reads rows from it block by block (:class:`ui.models.sheet_table.LazyTableModel`), so a
 1,000,000-row sheet scrolls without Qt ever holding it. The profile is computed next under its own
 runner key (``excel.profile``) so the table shows first. A question streams the narrated answer;
-the SQL, its result table and a chart follow, and numbers the checker could not trace to the
-result are shown in red with a warning. Save writes a NEW report workbook (never the user's file).
+the SQL, its result table and a chart follow; numbers the checker could not trace to the result,
+and claims the result refutes (a wrong "highest", rank or comparison), are marked with a warning.
+Numbers show in the source column's format; the tooltip and Copy give the exact value. Save writes a NEW report workbook (never the user's file).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -43,7 +44,8 @@ from PySide6.QtWidgets import (
 
 from copilot.cancel import CancelToken
 from copilot.events import Delta, Done, Event, Notice, Progress, Started
-from ui.models.sheet_table import DuckDBRowSource, LazyTableModel, SequenceRowSource, format_cell
+from copilot.numbers import NumberStyle, style_for_column
+from ui.models.sheet_table import DuckDBRowSource, LazyTableModel, SequenceRowSource, fit_columns, format_cell
 from ui.runner import Runner
 from ui.widgets.chart import ChartWidget
 from ui.workspaces.base import Workspace
@@ -54,6 +56,8 @@ log = logging.getLogger(__name__)
 
 PROFILE_FIELDS = ("name", "type", "count", "missing", "distinct", "min", "max", "mean", "median", "std",
                   "outliers", "top")
+# Profile fields shown in the column's own number format (std: its decimals, no currency/percent).
+_STYLED_FIELDS = frozenset({"min", "max", "mean", "median"})
 
 
 def _open_job(path: Path, cancel: CancelToken) -> Iterator[Event]:
@@ -158,16 +162,49 @@ def _profile_cell(column: dict[str, Any], name: str) -> Any:
     return value
 
 
-def flag_numbers(answer: str, untraceable: Sequence[Any]) -> str:
-    """The answer as HTML with every untraceable number marked (red, underlined, with a tooltip)."""
-    text = html.escape(answer)
+def flag_numbers(answer: str, untraceable: Sequence[Any], claims: Sequence[dict[str, str]] = ()) -> str:
+    """The answer as HTML: every untraceable number marked (red, wavy underline) and every claim the
+    result does not support marked (✗, struck through in red) — each with a tooltip saying why."""
     wanted = sorted({str(n) for n in untraceable if str(n)}, key=len, reverse=True)
-    if not wanted:
-        return text.replace("\n", "<br>")
-    pattern = re.compile("|".join(r"(?<![\d.])" + re.escape(html.escape(n)) + r"(?![\d])" for n in wanted))
-    marked = pattern.sub(lambda m: f'<span style="color:#c62828; text-decoration: underline wavy;" '
-                                   f'title="untraceable">{m.group(0)}</span>', text)
-    return marked.replace("\n", "<br>")
+    pattern = re.compile("|".join(r"(?<![\d.])" + re.escape(n) + r"(?![\d])" for n in wanted)) if wanted else None
+    numbers = [(m.start(), m.end()) for m in pattern.finditer(answer)] if pattern else []
+
+    def marked(a: int, b: int) -> str:
+        out, at = [], a
+        for n0, n1 in numbers:
+            if a <= n0 and n1 <= b:
+                out.append(html.escape(answer[at:n0]))
+                out.append(f'<span style="color:#c62828; text-decoration: underline wavy;" title="untraceable">'
+                           f"{html.escape(answer[n0:n1])}</span>")
+                at = n1
+        out.append(html.escape(answer[at:b]))
+        return "".join(out)
+
+    spans: list[tuple[int, int, str]] = []
+    for claim in claims:
+        text = str(claim.get("claim", ""))
+        start = answer.find(text) if text else -1
+        if start >= 0 and not any(start < e and s < start + len(text) for s, e, _ in spans):
+            spans.append((start, start + len(text), str(claim.get("reason", ""))))
+    parts, at = [], 0
+    for start, end, reason in sorted(spans):
+        parts.append(marked(at, start))
+        parts.append(f'<span style="color:#c62828; text-decoration: line-through;" '
+                     f'title="{html.escape(reason, quote=True)}">✗ {marked(start, end)}</span>')
+        at = end
+    parts.append(marked(at, len(answer)))
+    return "".join(parts).replace("\n", "<br>")
+
+
+def _profile_style(column: dict[str, Any], name: str) -> NumberStyle | None:
+    style = style_for_column(str(column.get("name", "")), column.get("number_format"))
+    if style is None or style.date:
+        return None
+    if name in _STYLED_FIELDS:
+        return style
+    if name == "std" and not style.percent:
+        return NumberStyle(decimals=style.decimals)
+    return None
 
 
 class ExcelWorkspace(Workspace):
@@ -186,6 +223,7 @@ class ExcelWorkspace(Workspace):
         self._sources: list[DuckDBRowSource] = []
         self._retired: list[Any] = []  # replaced databases, closed once no job can still be using them
         self._untraceable: list[Any] = []
+        self._claims: list[dict[str, str]] = []
         self._answer_text = ""
         self._report_saved = True
         self._build_ui()
@@ -247,6 +285,7 @@ class ExcelWorkspace(Workspace):
         self.answer_view.setOpenLinks(False)
         self.warning_label = QLabel()
         self.warning_label.setWordWrap(True)
+        self.warning_label.setTextFormat(Qt.TextFormat.RichText)
         self.warning_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self.warning_label.setVisible(False)
         self.sql_view = QPlainTextEdit()
@@ -262,6 +301,12 @@ class ExcelWorkspace(Workspace):
             # Fixed row heights: the view never measures rows, so a 1M-row model costs nothing to lay out.
             view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 6)
             view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        for view in (self.table_view, self.profile_view, self.result_view):
+            copy = QAction(view)
+            copy.setShortcut(QKeySequence.StandardKey.Copy)
+            copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+            copy.triggered.connect(lambda _=False, v=view: self.copy_cells(v))
+            view.addAction(copy)
         self.result_tabs = QTabWidget()
         self.result_tabs.addTab(self.result_view, "")
         self.result_tabs.addTab(self.chart, "")
@@ -401,8 +446,10 @@ class ExcelWorkspace(Workspace):
         source = DuckDBRowSource(self.db.con, table.view)
         self._sources.append(source)
         old = self.table_model
-        self.table_model = LazyTableModel(source, parent=self)
+        styles = [style_for_column(c.name, getattr(c, "number_format", None)) for c in table.columns]
+        self.table_model = LazyTableModel(source, styles=styles, parent=self)
         self.table_view.setModel(self.table_model)
+        fit_columns(self.table_view, self.table_model)
         if old is not None:
             old.deleteLater()
         self._show_profile()
@@ -421,11 +468,14 @@ class ExcelWorkspace(Workspace):
 
     def _show_profile(self) -> None:
         profile = self.current_profile()
-        rows = [[_profile_cell(c, f) for f in PROFILE_FIELDS] for c in (profile or {}).get("columns", [])]
+        columns = (profile or {}).get("columns", [])
+        rows = [[_profile_cell(c, f) for f in PROFILE_FIELDS] for c in columns]
+        styles = [[_profile_style(c, f) for f in PROFILE_FIELDS] for c in columns]
         old = self.profile_model
-        self.profile_model = LazyTableModel(SequenceRowSource(self._profile_headers(), rows), parent=self)
+        self.profile_model = LazyTableModel(SequenceRowSource(self._profile_headers(), rows), parent=self,
+                                            styles=lambda r, c: styles[r][c] if r < len(styles) else None)
         self.profile_view.setModel(self.profile_model)
-        self.profile_view.resizeColumnsToContents()
+        fit_columns(self.profile_view, self.profile_model)
         if old is not None:
             old.deleteLater()
         self._show_summary()
@@ -464,6 +514,7 @@ class ExcelWorkspace(Workspace):
         self.answer_view.clear()
         self.sql_view.clear()
         self.warning_label.setVisible(False)
+        self._untraceable, self._claims = [], []
         self.result_view.setModel(None)
         self.chart.clear()
 
@@ -493,29 +544,47 @@ class ExcelWorkspace(Workspace):
         self.last_answer = result
         answer = str(_field(result, "answer", "") or "")
         untraceable = list(_field(result, "untraceable_numbers", []) or [])
+        claims = list(_field(result, "unsupported_claims", []) or [])
         self._answer_text = answer
-        self.answer_view.setHtml(flag_numbers(answer, untraceable))
+        self.answer_view.setHtml(flag_numbers(answer, untraceable, claims))
         self.sql_view.setPlainText(str(_field(result, "sql", "") or ""))
         columns = [str(c) for c in (_field(result, "columns", []) or [])]
         rows = list(_field(result, "rows", []) or [])
+        formats = list(_field(result, "number_formats", []) or [])
         old = self.result_model
-        self.result_model = LazyTableModel(SequenceRowSource(columns, rows), parent=self)
+        self.result_model = LazyTableModel(SequenceRowSource(columns, rows), parent=self,
+                                           styles=[style_for_column(c, formats[j] if j < len(formats) else None)
+                                                   for j, c in enumerate(columns)])
         self.result_view.setModel(self.result_model)
-        if len(rows) <= 200:
-            self.result_view.resizeColumnsToContents()
+        fit_columns(self.result_view, self.result_model)
         if old is not None:
             old.deleteLater()
         self.chart.set_table(columns, rows)
         self._untraceable = untraceable
+        self._claims = claims
         self._show_warning()
 
     def _show_warning(self) -> None:
-        numbers = self._untraceable
-        self.warning_label.setVisible(bool(numbers))
+        numbers, claims = self._untraceable, self._claims
+        self.warning_label.setVisible(bool(numbers or claims))
+        lines = []
         if numbers:
-            self.warning_label.setText(
-                self.tr("Not found in the query result — check before using: %1")
-                .replace("%1", ", ".join(str(n) for n in numbers)))
+            lines.append(html.escape(self.tr("Not found in the query result — check before using: %1")
+                                     .replace("%1", ", ".join(str(n) for n in numbers))))
+        if claims:
+            lines.append(html.escape(self.tr("Not supported by the query result:")))
+            lines += [f"✗ {html.escape(c.get('claim', ''))} — {html.escape(c.get('reason', ''))}" for c in claims]
+        self.warning_label.setText("<br>".join(lines))
+
+    def copy_cells(self, view: QTableView) -> None:
+        """Copy the selected cells with their exact values (never the rounded display)."""
+        model = view.model()
+        if not isinstance(model, LazyTableModel):
+            return
+        cells = [(i.row(), i.column()) for i in view.selectionModel().selectedIndexes()] if view.selectionModel() else []
+        text = model.copy_text(cells)
+        if text:
+            QGuiApplication.clipboard().setText(text)
 
     # ------------------------------------------------------------------------------ report
     def _suggest_report(self) -> str:

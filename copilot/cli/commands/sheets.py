@@ -119,9 +119,10 @@ def _record(task: str, template: str, provider: Any, started: float, status: str
 def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50,
                 formats: list[str | None] | None = None) -> str:
     """A plain-text table: numbers grouped and right-aligned in the source column's format."""
-    from copilot.numbers import format_value, is_number, style_from_format
+    from copilot.numbers import format_value, is_number, style_for_column
 
-    styles = [style_from_format(f) for f in formats or []]
+    codes = list(formats or [])
+    styles = [style_for_column(c, codes[j] if j < len(codes) else None) for j, c in enumerate(columns)]
 
     def cell(v: Any, j: int) -> str:
         text = " ".join(format_value(v, styles[j] if j < len(styles) else None).split())

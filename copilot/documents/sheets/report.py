@@ -41,24 +41,24 @@ def _put(ws: Any, row: int, column: int, value: Any) -> Any:
     return cell
 
 
-def _excel_format(value: Any, code: str | None = None) -> str | None:
+def _excel_format(value: Any, code: str | None = None, column: str = "") -> str | None:
     """The number format a numeric cell gets: the source column's, else grouped digits. Excel's
     General format would show a large sum as 2.32E+06 in a narrow column."""
-    from copilot.numbers import is_number, style_from_format
+    from copilot.numbers import is_number, style_for_column
 
     if not is_number(value):
         return None
-    style = style_from_format(code)
+    style = style_for_column(column, code)
     if style is not None and not style.date:
-        return code
+        return code or "0"
     if float(value).is_integer():
         return "#,##0"
     return "#,##0.00" if abs(float(value)) >= 0.01 else "0.00####"
 
 
-def _put_number(ws: Any, row: int, column: int, value: Any, code: str | None = None) -> Any:
+def _put_number(ws: Any, row: int, column: int, value: Any, code: str | None = None, name: str = "") -> Any:
     cell = _put(ws, row, column, value)
-    number_format = _excel_format(cell.value, code)
+    number_format = _excel_format(cell.value, code, name)
     if number_format is not None:
         cell.number_format = number_format
     return cell
@@ -105,7 +105,8 @@ def _profile_sheet(ws: Any, profile: dict[str, Any]) -> None:
                 c.get("outliers", {}).get("count"), top])
             row = ws.max_row
             for j in range(5, 14):
-                _put_number(ws, row, j, ws.cell(row, j).value, code if 8 <= j <= 11 else None)
+                _put_number(ws, row, j, ws.cell(row, j).value, code if 8 <= j <= 11 else None,
+                            c["name"] if j in (8, 9, 11) else "")
     row = ws.max_row + 2
     for table in profile["sheets"]:
         line = (f"{table['name']}: {table['rows']:,} rows, range {table['range']}, {table['header_rows']} header row(s), "
@@ -127,7 +128,7 @@ def _write_table(ws: Any, top: int, columns: list[str], rows: list[list[Any]],
         _put(ws, top, j, name).font = Font(bold=True)
     for i, row in enumerate(rows[:_MAX_RESULT_ROWS], start=top + 1):
         for j, value in enumerate(row, start=1):
-            _put_number(ws, i, j, _date_value(value), codes[j - 1] if j - 1 < len(codes) else None)
+            _put_number(ws, i, j, _date_value(value), codes[j - 1] if j - 1 < len(codes) else None, columns[j - 1])
 
 
 def _chart(ws: Any, top: int, columns: list[str], rows: list[list[Any]], anchor: str, title: str) -> bool:
