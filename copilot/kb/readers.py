@@ -32,6 +32,7 @@ def _docx_blocks(path: Path) -> Iterator[Block]:
     for part in package.text_parts():
         stack: list[tuple[int, str]] = []
         body = part == "word/document.xml"
+        started = False
         for number, pm in enumerate(iter_paragraphs(part, package.xml(part)), start=1):
             text = " ".join(strip_tokens(pm.text).split())
             if pm.heading and text and body:
@@ -41,7 +42,9 @@ def _docx_blocks(path: Path) -> Iterator[Block]:
             locator: dict[str, Any] = {"paragraph": number, "heading": heading}
             if not body:
                 locator["part"] = part.removeprefix("word/").removesuffix(".xml")
-            yield Block(text, locator, heading, breaks=pm.heading, is_heading=pm.heading)
+            # A new part (header, footer, notes) never continues the body's chunk.
+            yield Block(text, locator, heading, breaks=pm.heading or not started, is_heading=pm.heading)
+            started = started or bool(text)
 
 
 def _heading_level(p: Any, w: str) -> int:

@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS chunks(
   ord INTEGER NOT NULL, text TEXT NOT NULL, heading TEXT NOT NULL, locator TEXT NOT NULL, hash BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_id);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
-CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, tokenize='unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, tokenize='porter unicode61 remove_diacritics 2');
 CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash BLOB NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY(model, hash)) WITHOUT ROWID;
 """
