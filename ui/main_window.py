@@ -198,6 +198,11 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.hide()
         self.statusBar().addPermanentWidget(self.progress)
+        from ui.widgets.model_indicator import ModelIndicator
+
+        self.model_indicator = ModelIndicator()
+        self.model_indicator.sig_profile_chosen.connect(self._on_profile_chosen)
+        self.statusBar().addPermanentWidget(self.model_indicator)
         self._build_actions()
         self._build_menus()
         self.runner.sig_running_changed.connect(self._update_actions)
@@ -299,6 +304,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self._title())
+        if self.model_indicator.info is not None:
+            self.model_indicator.show_model(self.model_indicator.info, self.model_indicator.workspace_profile)
         self.menu_file.setTitle(self.tr("&File"))
         self.menu_edit.setTitle(self.tr("&Edit"))
         self.menu_view.setTitle(self.tr("&View"))
@@ -434,6 +441,33 @@ class MainWindow(QMainWindow):
         self.ws_actions[key].setChecked(True)
         self.setWindowTitle(self._title())
         self._update_actions()
+        self.update_model_indicator()
+
+    def update_model_indicator(self) -> None:
+        """Show the current workspace's profile, model and where it runs (read after the first paint)."""
+        from ui.widgets.model_indicator import resolve_model
+
+        ws = self.workspaces.get(self.current_key())
+        own = ws.profile_name() if ws is not None else None
+        self.model_indicator.show_model(resolve_model(own), own)
+
+    def _on_profile_chosen(self, name: str) -> None:
+        """The status bar's menu: this workspace uses ``name`` from now on ("" = the default profile)."""
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings, save_settings
+
+        key = self.current_key()
+        try:
+            settings = load_settings()
+            if name:
+                settings.workspace_profiles[key] = name
+            else:
+                settings.workspace_profiles.pop(key, None)
+            save_settings(settings)
+        except CopilotError as exc:
+            self.show_error(str(exc))
+            return
+        self.update_model_indicator()
 
     def _on_workspace_busy(self, key: str, busy: bool) -> None:
         if busy:
@@ -651,6 +685,7 @@ class MainWindow(QMainWindow):
             return
         install_language(settings.language)
         self._apply_theme(settings.theme)
+        self.update_model_indicator()
         app = QApplication.instance()
         if isinstance(app, QApplication):
             from ui.app import apply_close_policy

@@ -70,6 +70,10 @@
       <translation>正在生成…</translation>
     </message>
     <message>
+      <source>Generating code</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Generating %1…</source>
       <translation>正在生成 %1…</translation>
     </message>
@@ -177,12 +181,12 @@
       <translation>打开工作簿或 CSV 文件（Ctrl+O）。</translation>
     </message>
     <message>
-      <source>Failed</source>
-      <translation>失败</translation>
-    </message>
-    <message>
       <source>Cancelled</source>
       <translation>已取消</translation>
+    </message>
+    <message>
+      <source>Reading %1</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Reading %1…</source>
@@ -197,6 +201,10 @@
     <message>
       <source>Profiling…</source>
       <translation>正在分析…</translation>
+    </message>
+    <message>
+      <source>Profiling</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Profile ready</source>
@@ -279,6 +287,10 @@
       <translation>正在提问…</translation>
     </message>
     <message>
+      <source>Asking</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Answered</source>
       <translation>已回答</translation>
     </message>
@@ -287,12 +299,20 @@
       <translation>查询结果中没有——使用前请核对：%1</translation>
     </message>
     <message>
+      <source>Not supported by the query result:</source>
+      <translation>查询结果不支持以下说法：</translation>
+    </message>
+    <message>
       <source>Save report workbook</source>
       <translation>保存报告工作簿</translation>
     </message>
     <message>
       <source>Excel workbook (*.xlsx)</source>
       <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+      <source>Writing the report</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Writing the report…</source>
@@ -488,6 +508,10 @@
       <translation>内部错误（详情见日志）：%1</translation>
     </message>
     <message>
+      <source>%1 failed at %2: %3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>About Desk Copilot</source>
       <translation>关于桌面助手</translation>
     </message>
@@ -502,6 +526,41 @@
     <message>
       <source>%1 is still working. Cancel it and close? Results already finished are kept.</source>
       <translation>%1 仍在运行。取消并关闭吗？已完成的结果会保留。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelIndicator</name>
+    <message>
+      <source>No model profile</source>
+      <translation>没有模型配置</translation>
+    </message>
+    <message>
+      <source>hosted</source>
+      <translation>云端</translation>
+    </message>
+    <message>
+      <source>local server</source>
+      <translation>本地服务</translation>
+    </message>
+    <message>
+      <source>embedded</source>
+      <translation>内置</translation>
+    </message>
+    <message>
+      <source>demo-grade</source>
+      <translation>演示级</translation>
+    </message>
+    <message>
+      <source>The embedded SmolLM2-135M model is a small demo model: fine for trying the app, weak at real documents. Choose a stronger profile here or in Settings.</source>
+      <translation>内置的 SmolLM2-135M 是很小的演示模型：适合试用本应用，处理真实文档能力较弱。可在此处或设置中选择更强的配置。</translation>
+    </message>
+    <message>
+      <source>Profile %1 at %2. Click to choose the profile for this workspace.</source>
+      <translation>配置 %1，位于 %2。点击为此工作区选择配置。</translation>
+    </message>
+    <message>
+      <source>Use the default profile</source>
+      <translation>使用默认配置</translation>
     </message>
   </context>
   <context>
@@ -746,10 +805,6 @@
       <translation>PowerPoint</translation>
     </message>
     <message>
-      <source>Failed</source>
-      <translation>失败</translation>
-    </message>
-    <message>
       <source>No document chosen.</source>
       <translation>尚未选择文档。</translation>
     </message>
@@ -766,6 +821,10 @@
       <translation>请先填写主题、粘贴文字或选择文档。</translation>
     </message>
     <message>
+      <source>Generating the outline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Generating the outline…</source>
       <translation>正在生成大纲…</translation>
     </message>
@@ -774,6 +833,10 @@
       <translation>
         <numerusform>大纲已生成：%n 页</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Reading %1</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Reading %1…</source>
@@ -806,6 +869,10 @@
       <translation>已保存 %1</translation>
     </message>
     <message>
+      <source>Saving the outline</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Saving the outline…</source>
       <translation>正在保存大纲…</translation>
     </message>
@@ -834,6 +901,10 @@
       <translation>PowerPoint (*.pptx)</translation>
     </message>
     <message>
+      <source>Building the deck</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Building the deck…</source>
       <translation>正在生成演示文稿…</translation>
     </message>
@@ -850,6 +921,10 @@
     <message>
       <source>Open or build a deck first.</source>
       <translation>请先打开或生成演示文稿。</translation>
+    </message>
+    <message>
+      <source>Reviewing %1</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Reviewing %1…</source>
@@ -1039,12 +1114,20 @@
       <translation>内置</translation>
     </message>
     <message>
+      <source>Loading the library</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>≈ %1 tokens</source>
       <translation>≈ %1 个 token</translation>
     </message>
     <message>
       <source>Choose a template first</source>
       <translation>请先选择模板</translation>
+    </message>
+    <message>
+      <source>Running the template</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Reply received</source>
@@ -1057,6 +1140,10 @@
     <message>
       <source>Running…</source>
       <translation>正在运行…</translation>
+    </message>
+    <message>
+      <source>Testing the template</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>%1 of %2</source>
@@ -1121,6 +1208,10 @@
     <message>
       <source>Zip archive (*.zip)</source>
       <translation>Zip 压缩包 (*.zip)</translation>
+    </message>
+    <message>
+      <source>Export</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Exported %1 template(s) to %2</source>
@@ -1367,6 +1458,18 @@
       <translation>配置名称：</translation>
     </message>
     <message>
+      <source>Not sent: the key would cross the network unencrypted.</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Unencrypted connection</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>%1 uses plain http:// to another computer: the API key would be sent unencrypted and anyone on the network could read it. Send it anyway?</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Fetching models…</source>
       <translation>正在获取模型列表…</translation>
     </message>
@@ -1385,6 +1488,10 @@
     <message>
       <source>The hotkey %1 cannot be used; %2 is kept.</source>
       <translation>无法使用快捷键 %1，仍保留 %2。</translation>
+    </message>
+    <message>
+      <source>The key of profile %1 was stored for another server; it is not sent to %2 — enter it again.</source>
+      <translation type="unfinished" />
     </message>
   </context>
   <context>
@@ -1555,12 +1662,20 @@
       <translation>%v / %m 段</translation>
     </message>
     <message>
+      <source>Loading templates</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>Open Word Document</source>
       <translation>打开 Word 文档</translation>
     </message>
     <message>
       <source>Word documents (*.docx)</source>
       <translation>Word 文档 (*.docx)</translation>
+    </message>
+    <message>
+      <source>Reading %1</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Reading %1…</source>
@@ -1617,6 +1732,10 @@
     <message>
       <source>Save Clean Copy</source>
       <translation>保存为无修订副本</translation>
+    </message>
+    <message>
+      <source>Saving %1</source>
+      <translation type="unfinished" />
     </message>
     <message>
       <source>Saved %1 (%2 changes)</source>

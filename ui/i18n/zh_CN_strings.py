@@ -385,4 +385,15 @@ ZH_CN: dict[str, str] = {
     "Quick action result": "快速操作结果",
     "Template: %1": "模板：%1",
     "Original text": "原文",
+    # issue 20: what the user reads
+    "No model profile": "没有模型配置",
+    "hosted": "云端",
+    "local server": "本地服务",
+    "embedded": "内置",
+    "demo-grade": "演示级",
+    "The embedded SmolLM2-135M model is a small demo model: fine for trying the app, weak at real documents. Choose a stronger profile here or in Settings.":
+        "内置的 SmolLM2-135M 是很小的演示模型：适合试用本应用，处理真实文档能力较弱。可在此处或设置中选择更强的配置。",
+    "Profile %1 at %2. Click to choose the profile for this workspace.": "配置 %1，位于 %2。点击为此工作区选择配置。",
+    "Use the default profile": "使用默认配置",
+    "Not supported by the query result:": "查询结果不支持以下说法：",
 }

@@ -136,9 +136,19 @@ class QuickService(QObject):
         if text == "" and focused == own:
             text = self.window.source_text()
         self.window.open(text, self._items(), notice, QCursor.pos())
+        self._show_model()
         self.sig_state.emit("shown")
         if template_id:
             self.run(template_id)
+
+    def _show_model(self) -> None:
+        from ui.widgets.model_indicator import resolve_model
+
+        try:
+            own = self._profile or load_settings().workspace_profiles.get("quick") or None
+        except CopilotError:
+            own = None
+        self.window.set_model(resolve_model(own))
 
     def _items(self) -> list[QuickItem]:
         lang = ui_lang()

@@ -99,6 +99,10 @@ class QuickWindow(QWidget):
         self.output.setMinimumHeight(90)
         self.status = QLabel(frame)
         self.status.setObjectName("quickStatus")
+        self.model_label = QLabel(frame)  # footer: the profile and model that will answer
+        self.model_label.setObjectName("quickModel")
+        self.model_label.setStyleSheet("color: palette(mid);")
+        self._model_info: object = None
 
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
@@ -116,6 +120,7 @@ class QuickWindow(QWidget):
         layout.addWidget(self.output)
         layout.addWidget(self.status)
         layout.addLayout(row)
+        layout.addWidget(self.model_label)
 
         self.filter.textChanged.connect(self._refilter)
         self.filter.returnPressed.connect(self._run_current)
@@ -138,6 +143,18 @@ class QuickWindow(QWidget):
                   "insert": self.tr("Insert below"), "open": self.tr("Open in app")}
         for action, button in self.buttons.items():
             button.setText(labels[action])
+        if self._model_info is not None:
+            self.set_model(self._model_info)
+
+    def set_model(self, info: object) -> None:
+        """Footer: profile · model · hosted/local server/embedded (and demo-grade), as in the status bar."""
+        from ui.widgets.model_indicator import model_text
+
+        self._model_info = info
+        self.model_label.setText(model_text(info))
+        demo = bool(getattr(info, "demo", False))
+        self.model_label.setStyleSheet("color: #b26a00; font-weight: bold;" if demo else "color: palette(mid);")
+        self.model_label.setToolTip(str(getattr(info, "target", "")))
 
     # -- API used by the service ---------------------------------------------------------------
     def open(self, source: str, items: list[QuickItem], notice: str = "", near: QPoint | None = None) -> None:
