@@ -150,6 +150,16 @@ class WorkspaceSwitcher(QFrame):
             button.setFocusPolicy(policy)
 
 
+def initial_size(available: QSize | None) -> QSize:
+    """The first window size: most of the screen (80 % × 85 %), at least 1024 × 700 where the screen
+    has room, never larger than the screen. Later starts restore the size the user left."""
+    if available is None or available.isEmpty():
+        return QSize(1180, 760)
+    width = min(available.width(), max(1024, int(available.width() * 0.8)))
+    height = min(available.height(), max(700, int(available.height() * 0.85)))
+    return QSize(width, height)
+
+
 class MainWindow(QMainWindow):
     sig_first_paint = Signal()
     """Emitted once, just after the window was first painted (deferred start-up work hooks here)."""
@@ -164,7 +174,7 @@ class MainWindow(QMainWindow):
         self._defer_workspaces = False
         self.setObjectName("MainWindow")
         self.setAcceptDrops(True)
-        self.resize(1180, 760)
+        self.resize(initial_size(self.screen().availableGeometry().size() if self.screen() else None))
 
         central = QWidget()
         outer = QHBoxLayout(central)

@@ -26,7 +26,7 @@ from copilot.events import Done, Event, Progress, Started
 
 __all__ = ["SlidePreview", "can_render", "draw_slide", "render_deck"]
 
-THUMB = QSize(240, 135)
+THUMB = QSize(208, 117)  # 16:9; one column beside the outline at 1024 px
 _RENDER_TIMEOUT_S = 120.0
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -209,6 +210,10 @@ class PowerPointWorkspace(Workspace):
     def _build_ui(self) -> None:
         # Source
         self.source_tabs = QTabWidget()
+        # Whole tab titles ("Word document", 「Word 文档」), never "Word d…" behind scroll arrows: the
+        # pane is at least as wide as its tabs.
+        self.source_tabs.tabBar().setElideMode(Qt.TextElideMode.ElideNone)
+        self.source_tabs.setUsesScrollButtons(False)
         topic_page = QWidget()
         form = QFormLayout(topic_page)
         self.topic_edit = QPlainTextEdit()
@@ -220,6 +225,9 @@ class PowerPointWorkspace(Workspace):
         self.tone_combo = QComboBox()
         self.tone_combo.setEditable(True)
         self.lang_combo = QComboBox()
+        for combo in (self.tone_combo, self.lang_combo):
+            # Sized to the longest choice ("Same as the source"), not squeezed by the form.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.lbl_topic, self.lbl_slides, self.lbl_audience, self.lbl_tone, self.lbl_lang = (
             QLabel(), QLabel(), QLabel(), QLabel(), QLabel())
         form.addRow(self.lbl_topic, self.topic_edit)
@@ -267,7 +275,7 @@ class PowerPointWorkspace(Workspace):
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(False)
         self.tree.selectionModel().currentChanged.connect(self._on_tree_current)
-        tools = QHBoxLayout()
+        tools = QGridLayout()  # two short rows, so the outline pane fits beside the others at 1024 px
         self.add_slide_button, self.add_bullet_button, self.delete_button = QToolButton(), QToolButton(), QToolButton()
         self.indent_button, self.outdent_button = QToolButton(), QToolButton()
         self.up_button, self.down_button = QToolButton(), QToolButton()
@@ -276,8 +284,11 @@ class PowerPointWorkspace(Workspace):
                              (self.outdent_button, lambda: self._on_shift(-1)),
                              (self.up_button, lambda: self._on_move(-1)), (self.down_button, lambda: self._on_move(1))):
             button.clicked.connect(slot)
-            tools.addWidget(button)
-        tools.addStretch(1)
+        for i, button in enumerate((self.add_slide_button, self.add_bullet_button, self.delete_button)):
+            tools.addWidget(button, 0, i)
+        for i, button in enumerate((self.indent_button, self.outdent_button, self.up_button, self.down_button)):
+            tools.addWidget(button, 1, i)
+        tools.setColumnStretch(4, 1)
         self.notes_label = QLabel()
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setMaximumHeight(110)
