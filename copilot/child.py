@@ -28,6 +28,7 @@ Both ends are this package, in the same installation; nothing else is unpickled.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib
 import logging
 import os
@@ -61,6 +62,7 @@ class ChildRequest:
     kwargs: Mapping[str, Any] = field(default_factory=dict)
     profile: Any = None  # copilot.models.Profile: the child builds the provider from it
     api_key: str | None = field(default=None, repr=False)
+    incognito: bool = False  # copilot.incognito: the child keeps the run off the disk too
 
 
 def child_command() -> list[str]:
@@ -100,7 +102,9 @@ def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel
     """
     if not target.startswith("copilot."):
         raise ValueError(f"run_in_child: {target!r} is not a copilot task")
-    request = ChildRequest(target, dict(kwargs or {}))
+    from copilot import incognito
+
+    request = ChildRequest(target, dict(kwargs or {}), incognito=incognito.active())
     if not isinstance(provider_profile, _NoProvider):
         request = _with_provider(request, provider_profile)
     if cancel.is_cancelled:
@@ -242,7 +246,7 @@ def _with_provider(request: ChildRequest, profile_name: str | None) -> ChildRequ
     from copilot.models import get_profile, key_for
 
     profile = get_profile(profile_name)
-    return ChildRequest(request.target, request.kwargs, profile, key_for(profile))
+    return dataclasses.replace(request, profile=profile, api_key=key_for(profile))
 
 
 # -- child side ------------------------------------------------------------------------------
@@ -325,24 +329,26 @@ def child_main() -> int:
         return 2
     token = CancelToken()
     threading.Thread(target=_watch_stdin, args=(stdin, token), name="cancel-watch", daemon=True).start()
-    try:
-        task = _resolve(request.target)
-        args = (_provider(request),) if request.profile is not None else ()
-        for event in task(*args, **request.kwargs, cancel=token):
-            _send(out, "event", event)
-        _send(out, "end", None)
-    except BrokenPipeError:
-        return 1  # the parent is gone
-    except BaseException as exc:
-        if not isinstance(exc, CopilotError):
-            log.exception("background task %s failed", request.target)
-        with contextlib.suppress(OSError):
-            _send(out, "error", exc)
-    finally:
-        with contextlib.suppress(OSError):
-            out.close()
-    return 0
+    from copilot import incognito
 
+    with incognito.run(request.incognito):  # an incognito run: no log lines or caches here either
+        try:
+            task = _resolve(request.target)
+            args = (_provider(request),) if request.profile is not None else ()
+            for event in task(*args, **request.kwargs, cancel=token):
+                _send(out, "event", event)
+            _send(out, "end", None)
+        except BrokenPipeError:
+            return 1  # the parent is gone
+        except BaseException as exc:
+            if not isinstance(exc, CopilotError):
+                log.exception("background task %s failed", request.target)
+            with contextlib.suppress(OSError):
+                _send(out, "error", exc)
+        finally:
+            with contextlib.suppress(OSError):
+                out.close()
+    return 0
 
 if __name__ == "__main__":
     # Run the copy imported as copilot.child, so ChildRequest unpickles as the class checked above.

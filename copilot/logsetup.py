@@ -54,6 +54,9 @@ def configure_logging(debug: bool = False) -> None:
     handler = logging.FileHandler(log_dir() / "desk-copilot.log", encoding="utf-8", delay=True)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(RedactingFilter())
+    from copilot.incognito import IncognitoFilter
+
+    handler.addFilter(IncognitoFilter())  # nothing of an incognito run in the log file
     _handlers.append(handler)
     if debug:
         stream = logging.StreamHandler()

@@ -96,3 +96,19 @@ def corpus_dir() -> Path:
 @pytest.fixture(scope="session")
 def examples_dir() -> Path:
     return ROOT / "examples"
+
+
+def history_runs(*query: str) -> list[dict[str, object]]:
+    """What ``desk-copilot history --json [QUERY]`` prints, parsed."""
+    import contextlib
+    import io
+    import json
+
+    from copilot.cli.main import main
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        assert main(["history", "--json", "--limit", "100", *query]) == 0
+    runs = json.loads(buffer.getvalue())
+    assert isinstance(runs, list)
+    return runs

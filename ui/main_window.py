@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -37,6 +38,9 @@ from ui.workspaces.base import Workspace
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+
+    from copilot.history import HistoryEntry
+    from ui.history_view import HistoryWindow
 
 __all__ = ["WORKSPACES", "MainWindow", "WorkspaceSwitcher"]
 
@@ -213,6 +217,11 @@ class MainWindow(QMainWindow):
         self.model_indicator = ModelIndicator()
         self.model_indicator.sig_profile_chosen.connect(self._on_profile_chosen)
         self.statusBar().addPermanentWidget(self.model_indicator)
+        # Incognito: runs started while it is ticked stay out of the history, logs and caches.
+        self.incognito_check = QCheckBox()
+        self.incognito_check.toggled.connect(self._on_incognito_toggled)
+        self.statusBar().addPermanentWidget(self.incognito_check)
+        self._history: HistoryWindow | None = None
         self._build_actions()
         self._build_menus()
         self.runner.sig_running_changed.connect(self._update_actions)
@@ -257,6 +266,7 @@ class MainWindow(QMainWindow):
         self.act_settings = action("actSettings", self.open_settings, QKeySequence.StandardKey.Preferences,
                                    "settings")
         self.act_about = action("actAbout", self.show_about, None, "about")
+        self.act_history = action("actHistory", self.open_history, "Ctrl+H")
         self.act_clear_recent = action("actClearRecent", self._clear_recent)
         self.ws_actions: dict[str, QAction] = {}
         for n, (key, _, _) in enumerate(WORKSPACES):
@@ -307,6 +317,7 @@ class MainWindow(QMainWindow):
             self.menu_theme.addAction(act)
         self.menu_view.addMenu(self.menu_theme)
         self.menu_tools = bar.addMenu("")
+        self.menu_tools.addAction(self.act_history)
         self.menu_tools.addAction(self.act_settings)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
@@ -330,6 +341,10 @@ class MainWindow(QMainWindow):
         self.act_run.setText(self.tr("&Run"))
         self.act_cancel.setText(self.tr("&Cancel"))
         self.act_settings.setText(self.tr("&Settings…"))
+        self.act_history.setText(self.tr("&History…"))
+        self.incognito_check.setText(self.tr("Incognito"))
+        self.incognito_check.setToolTip(self.tr("Runs started while this is ticked are not recorded in the "
+                                                "history, the log file or any cache"))
         self.act_about.setText(self.tr("&About Desk Copilot"))
         self.act_clear_recent.setText(self.tr("Clear List"))
         self.lang_actions["zh_CN"].setText("简体中文")
@@ -671,6 +686,49 @@ class MainWindow(QMainWindow):
 
     def _on_banner_dismissed(self) -> None:
         self._errors.pop(self.current_key(), None)
+
+    # -- history ---------------------------------------------------------------------------------
+    def _on_incognito_toggled(self, on: bool) -> None:
+        self.runner.incognito = on
+
+    def open_history(self) -> HistoryWindow:
+        """The History window (one, kept while open)."""
+        from ui.history_view import HistoryWindow
+
+        if self._history is None:
+            self._history = HistoryWindow(self.runner, self)
+            self._history.sig_rerun.connect(self.rerun)
+            self._history.finished.connect(self._on_history_closed)
+        else:
+            self._history.reload()
+        self._history.show()
+        self._history.raise_()
+        return self._history
+
+    def _on_history_closed(self) -> None:
+        if self._history is not None:
+            self._history.deleteLater()
+            self._history = None
+
+    def rerun(self, entry: HistoryEntry) -> None:
+        """Run a recorded run again: open its input file in its workspace with its template, or
+        open the prompt library on its template; the user presses Run."""
+        path = Path(entry.input_path) if entry.input_path else None
+        if path is not None and path.exists():
+            if not self.open_path(path):
+                return
+            ws = self.current_workspace()
+            if entry.template and ws is not None and hasattr(ws, "set_template") and ws.key == "word":
+                ws.set_template(entry.template)
+        elif entry.template and entry.task == "prompt":
+            ws = self.show_workspace("prompts")
+            if ws is not None and hasattr(ws, "select_template"):
+                ws.select_template(entry.template)
+        else:
+            self.statusBar().showMessage(self.tr("Nothing to run again from: the run's input was not kept"), 8000)
+            return
+        self.raise_()
+        self.activateWindow()
 
     # -- settings, language, theme, about -------------------------------------------------------
     def open_settings(self) -> None:

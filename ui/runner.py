@@ -23,6 +23,7 @@ Usage::
 from __future__ import annotations
 
 import collections
+import dataclasses
 import itertools
 import logging
 import sys
@@ -40,6 +41,7 @@ from copilot.cancel import CancelToken
 
 if TYPE_CHECKING:
     from copilot.events import Event
+    from copilot.tasks.recorded import RunInfo
     from copilot.tasks.registry import TaskSpec
 
 __all__ = ["Job", "JobFactory", "JobState", "Runner", "Where", "live_runners", "runner_for_profile", "where_to_run"]
@@ -231,6 +233,8 @@ class Runner(QObject):
         self._wake_pending = False
         self._shut_down = False
         self._sig_wake.connect(self._drain)
+        self.incognito = False
+        """The app's Incognito switch: runs started now stay out of the history, logs and caches."""
         _live.add(self)
 
     # -- public API --------------------------------------------------------------------------
@@ -271,15 +275,17 @@ class Runner(QObject):
                    profile: str | None = None,
                    on_event: Callable[[Event], None] | None = None,
                    on_done: Callable[[object], None] | None = None,
-                   on_error: Callable[[BaseException], None] | None = None) -> Job:
+                   on_error: Callable[[BaseException], None] | None = None,
+                   record: RunInfo | None = None) -> Job:
         """Run a registered task (``copilot.tasks.registry``) where its declaration says it belongs
-        (``where_to_run``): its provider is built on the worker (or in the child) from ``profile``."""
+        (``where_to_run``): its provider is built on the worker (or in the child) from ``profile``.
+        ``record``: the run goes to the history (``copilot.tasks.recorded``)."""
         from copilot.tasks.registry import get_task
 
         spec = get_task(task) if isinstance(task, str) else task
         where = where_to_run(spec.needs_provider, spec.cpu_heavy, profile)
 
-        def factory(cancel: CancelToken) -> Iterator[Event]:
+        def events(cancel: CancelToken) -> Iterator[Event]:
             from copilot.tasks.registry import call
 
             if where == "child":
@@ -295,8 +301,21 @@ class Runner(QObject):
                 provider = get_provider(profile)
             yield from call(spec, provider, {**kwargs, "cancel": cancel})
 
-        return self.start(key, factory, on_event=on_event, on_done=on_done, on_error=on_error,
-                          embedded=where == "embedded")
+        return self.start(key, self.recording(events, record), on_event=on_event, on_done=on_done,
+                          on_error=on_error, embedded=where == "embedded")
+
+    def recording(self, factory: JobFactory, record: RunInfo | None) -> JobFactory:
+        """``factory`` whose run lands in the history (or, incognito, nowhere on disk)."""
+        if record is None:
+            return factory
+        info = dataclasses.replace(record, incognito=record.incognito or self.incognito)
+
+        def recorded_factory(cancel: CancelToken) -> Iterator[Event]:
+            from copilot.tasks.recorded import recorded
+
+            return recorded(factory(cancel), info)
+
+        return recorded_factory
 
     def prestart(self, task: TaskSpec | str, profile: str | None) -> None:
         """Start a spare child process for ``task`` when its runs would go to one (not on the GUI

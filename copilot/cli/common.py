@@ -21,6 +21,8 @@ __all__ = ["add_profile_arg", "drive", "emit_json", "err", "out", "sigint_cancel
 def add_profile_arg(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--profile", "-p", metavar="NAME",
                         help="model profile to use (default: the one set with 'profiles use')")
+    parser.add_argument("--incognito", action="store_true",
+                        help="keep this run out of the history, the log file and every cache on disk")
 
 
 def out(text: str, stream: TextIO | None = None) -> None:

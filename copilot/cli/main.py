@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import logging
 import pkgutil
 import sys
 from collections.abc import Sequence
 
-from copilot import __version__
+from copilot import __version__, incognito
 from copilot.cli.common import err, one_line
 from copilot.errors import CopilotError, UsageError
 from copilot.logsetup import configure_logging
@@ -47,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args_list
+    # --incognito: nothing of the run in the history, the log or a cache, error handling included.
+    private = contextlib.ExitStack()
     try:
         configure_logging(debug)
         parser = build_parser()
@@ -54,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
+        private.enter_context(incognito.run(bool(getattr(args, "incognito", False))))
         code = args.func(args)
         return int(code or 0)
     except CopilotError as exc:
@@ -75,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         err(f"desk-copilot: internal error ({type(exc).__name__}: {one_line(CopilotError(str(exc)))[:200]}) — "
             f"details in the log; rerun with --debug to see the traceback")
         return 1
+    finally:
+        private.close()
 
 
 if __name__ == "__main__":

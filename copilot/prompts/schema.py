@@ -164,6 +164,8 @@ class TemplateSpec(_Strict):
     """Set on a user copy of a built-in: the built-in version it was copied from."""
     origin: str | None = None
     """Where an imported template came from (file name, collection)."""
+    incognito: bool = False
+    """Runs of this template are never recorded in the history, logs or caches."""
 
     @field_validator("id")
     @classmethod

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.conftest import history_runs
+
 REPLY = "Here you go:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nIt adds two numbers."
 
 
@@ -21,6 +23,7 @@ def test_generate_streams_checks_and_saves(window: object, qtbot: object, fake_s
     qtbot.waitUntil(lambda: ws.result is not None, timeout=30000)
     assert ws.editor.toPlainText().strip() == "def add(a, b):\n    return a + b"
     assert "✓" in ws.check_label.text()
+    assert any(r["task"] == "code" and r["source"] == "app" for r in history_runs())
     ws.copy()
     assert "def add" in QGuiApplication.clipboard().text()
     out = tmp_path / "add.py"

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
+from tests.conftest import history_runs
 from ui.models.sheet_table import LazyTableModel, SequenceRowSource, format_cell
 from ui.runner import Runner
 from ui.widgets.chart import ChartWidget, chart_from_table
@@ -279,6 +280,7 @@ def test_ask_question_streams_answer_sql_result_and_saves_report(
     assert result.untraceable_numbers == ["77"]
     assert not workspace.warning_label.isHidden() and "77" in workspace.warning_label.text()
     assert workspace.history.count() == 1 and workspace.has_unsaved_work()
+    assert any(r["task"] == "ask_sheet" and r["source"] == "app" for r in history_runs())
     qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
 
     report = tmp_path / "sales-report.xlsx"

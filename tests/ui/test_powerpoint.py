@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
+from tests.conftest import history_runs
 from ui.models.outline_tree import NOTES_ROLE, Bullet, OutlineModel, Slide
 from ui.runner import Runner
 from ui.workspaces.powerpoint import PowerPointWorkspace
@@ -128,6 +129,7 @@ def test_generate_outline_from_topic(qtbot: object, workspace: PowerPointWorkspa
     assert [s.title for s in workspace.model.slides] == ["Welcome", "Next steps"]
     assert [(b.text, b.level) for b in workspace.model.slides[0].bullets] == [("Who we are", 0), ("Since 1999", 1)]
     assert workspace.title_edit.text() == "Onboarding"
+    assert any(r["task"] == "outline" and r["source"] == "app" for r in history_runs())
     assert workspace.preview.count() == 3  # the title slide and two slides, as built
     assert workspace.has_unsaved_work()
     qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]

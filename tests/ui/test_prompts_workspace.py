@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import history_runs
+
 
 @pytest.fixture
 def prompts(window: object, qtbot: object) -> object:
@@ -39,6 +41,7 @@ def test_run_template_against_fake_server(prompts: object, qtbot: object, fake_s
         prompts.set_input(name, "What is 2+2?")  # type: ignore[attr-defined]
     prompts.run()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: prompts.reply_view.toPlainText() == "A fine reply.", timeout=30000)  # type: ignore[attr-defined]
+    assert any(r["task"] == "prompt" and r["template"] == "general.ask" for r in history_runs())
     qtbot.waitUntil(lambda: not prompts.is_busy(), timeout=10000)  # type: ignore[attr-defined]
 
 

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
+from tests.conftest import history_runs
 from ui.hotkeys import NullBackend
 from ui.quick.diff import diff_html, diff_ops, tokens
 from ui.quick.window import TITLE, QuickItem, QuickWindow
@@ -151,6 +152,7 @@ def test_service_runs_template_and_copies(service: Any, qtbot: Any) -> None:
     assert states == ["shown", "result", "copied"]
     entry = history.recent(1)[0]
     assert (entry.task, entry.template, entry.status) == ("quick", "quick.upper", "ok")
+    assert any(r["task"] == "quick" and r["source"] == "quick" for r in history_runs())
 
 
 def test_service_template_hotkey_and_replace_without_keystrokes(service: Any, qtbot: Any) -> None:

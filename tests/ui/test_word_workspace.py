@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import history_runs
 from tests.test_polish_fakes import change_number, model
 from tests.ui.conftest import make_docx
 
@@ -52,6 +53,8 @@ def test_polish_review_accept_reject_and_save(word: object, qtbot: object, fake_
     qtbot.waitUntil(lambda: word.result is not None, timeout=20000)  # type: ignore[attr-defined]
     counts = word.model.counts()  # type: ignore[attr-defined]
     assert counts["changed"] == 2 and counts["accepted"] == 2
+    polish = [r for r in history_runs() if r["task"] == "polish"]
+    assert polish and polish[0]["source"] == "app" and polish[0]["status"] == "ok"
     assert word.progress.value() == word.progress.maximum()  # type: ignore[attr-defined]
     # The review shows deletions struck through and insertions in green.
     left, right = word.model.diff(0)  # type: ignore[attr-defined]

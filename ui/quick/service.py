@@ -178,8 +178,13 @@ class QuickService(QObject):
         self.window.start_output(tpl.name(ui_lang()))
 
         self._profile_used = profile
+        from copilot.tasks.recorded import RunInfo
+
+        record = RunInfo("quick", "quick", template=template_id, profile=profile or _default_profile(),
+                         input_text=text)
         self._runner.start_task(QUICK_KEY, "quick", {"template_id": template_id, "text": text}, profile=profile,
-                                on_event=self._on_event, on_done=self._on_done, on_error=self._on_error)
+                                on_event=self._on_event, on_done=self._on_done, on_error=self._on_error,
+                                record=record)
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Delta):
@@ -190,34 +195,17 @@ class QuickService(QObject):
             return
         self._result = result
         self.window.show_result(result.text, result.rewrite)
-        self._record("ok", result=result)
         self.sig_state.emit("result")
 
     def _on_error(self, exc: BaseException) -> None:
         message = str(exc) if isinstance(exc, CopilotError) else self.tr("unexpected error: {0}").format(exc)
         self.window.show_error(message)
-        self._record("error", error=message)
         self.sig_state.emit("error")
-
-    def _record(self, status: str, *, result: QuickResult | None = None, error: str | None = None) -> None:
-        from copilot import history
-
-        try:
-            history.record(task="quick", status=status, template=self._template, profile=self._profile_used,
-                           model=result.model if result else None,
-                           tokens_in=result.usage.tokens_in if result else 0,
-                           tokens_out=result.usage.tokens_out if result else 0,
-                           seconds=time.time() - self._started, error=error,
-                           input_text=result.source if result else None,
-                           output_text=result.text if result else None, started=self._started)
-        except Exception:
-            log.warning("could not record the quick action in history", exc_info=True)
 
     def _on_window_cancel(self) -> None:
         if self._runner.is_running(QUICK_KEY):
             self._runner.cancel(QUICK_KEY)
             self.window.show_error(self.tr("Cancelled"))
-            self._record("cancelled")
             self.sig_state.emit("cancelled")
             return
         self.window.hide()
@@ -247,3 +235,12 @@ class QuickService(QObject):
                 self.sig_state.emit("error")
                 return
             self.sig_state.emit("replaced" if action == "replace" else "inserted")
+
+
+def _default_profile() -> str | None:
+    from copilot.errors import CopilotError
+
+    try:
+        return load_settings().default_profile
+    except CopilotError:
+        return None

@@ -32,6 +32,7 @@ from ui.runner import Job, JobFactory, JobState, Runner, runner_for_profile
 
 if TYPE_CHECKING:
     from copilot.events import Event
+    from copilot.tasks.recorded import RunInfo
     from copilot.tasks.registry import TaskSpec
 
 __all__ = ["JobError", "Workspace", "error_text"]
@@ -132,13 +133,16 @@ class Workspace(QWidget):
                   on_event: Callable[[Event], None] | None = None,
                   on_error: Callable[[BaseException], None] | None = None,
                   key: str | None = None, what: str = "", model: bool = False, status: str = "",
-                  background: bool = False) -> Job:
+                  background: bool = False, record: str | None = None, template: str | None = None,
+                  input_path: Path | None = None, input_text: str | None = None) -> Job:
         """Run ``factory`` through the runner as one of this workspace's jobs.
 
         ``model``: the job calls the workspace's profile (the runner then routes it to the embedded
         model's worker when that is the profile). ``what`` names the job in the status line when it
         fails. ``background`` jobs (loading a list) neither show busy nor clear the banner.
         ``on_error`` runs after the banner is shown, for the workspace's own clean-up.
+        ``record``: the task name under which the run goes to the history (with ``template``,
+        ``input_path``, ``input_text``); the app's Incognito switch keeps it out.
         """
         key = key or self.key
         if not background:
@@ -152,8 +156,9 @@ class Workspace(QWidget):
             if on_error is not None:
                 on_error(exc)
 
-        job = self.runner.start(key, factory, on_event=on_event, on_done=on_done, on_error=failed,
-                                embedded=model and self.uses_embedded())
+        info = self._run_info(record, template, input_path, input_text, model)
+        job = self.runner.start(key, self.runner.recording(factory, info), on_event=on_event, on_done=on_done,
+                                on_error=failed, embedded=model and self.uses_embedded())
         self._sync_busy()
         return job
 
@@ -161,7 +166,9 @@ class Workspace(QWidget):
                    on_done: Callable[[Any], None] | None = None,
                    on_event: Callable[[Event], None] | None = None,
                    on_error: Callable[[BaseException], None] | None = None,
-                   key: str | None = None, what: str = "", status: str = "") -> Job:
+                   key: str | None = None, what: str = "", status: str = "", record: str | None = None,
+                   template: str | None = None, input_path: Path | None = None,
+                   input_text: str | None = None) -> Job:
         """``start_job`` for a registered core task: the runner decides where it runs (thread, the
         embedded model's worker, a child process) from its declaration and this workspace's profile."""
         key = key or self.key
@@ -176,9 +183,31 @@ class Workspace(QWidget):
                 on_error(exc)
 
         job = self.runner.start_task(key, task, kwargs, profile=self.profile_name(), on_event=on_event,
-                                     on_done=on_done, on_error=failed)
+                                     on_done=on_done, on_error=failed,
+                                     record=self._run_info(record, template, input_path, input_text, True))
         self._sync_busy()
         return job
+
+    def _run_info(self, task: str | None, template: str | None, input_path: Path | None,
+                  input_text: str | None, model: bool) -> RunInfo | None:
+        if task is None:
+            return None
+        from copilot.tasks.recorded import RunInfo
+
+        return RunInfo(task, "app", template=template, profile=self._profile_label() if model else None,
+                       input_path=input_path, input_text=input_text)
+
+    def _profile_label(self) -> str | None:
+        from copilot.errors import CopilotError
+        from copilot.settings import load_settings
+
+        name = self.profile_name()
+        if name:
+            return name
+        try:
+            return load_settings().default_profile
+        except CopilotError:
+            return None
 
     def _on_job_state(self, state: JobState) -> None:
         if state.key not in self._jobs:

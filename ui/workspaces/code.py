@@ -183,7 +183,7 @@ class CodeWorkspace(Workspace):
         self.explanation.clear()
         self.check_label.setText(self.tr("Generating…"))
         self.start_job(job, on_event=self._on_event, on_done=self._on_done, on_error=self._on_error, model=True,
-                       what=self.tr("Generating code"))
+                       what=self.tr("Generating code"), record="code", input_text=task)
 
     def _on_event(self, event: object) -> None:
         if isinstance(event, Delta):

@@ -507,7 +507,8 @@ class ExcelWorkspace(Workspace):
         self._clear_answer()
         self.start_job(lambda cancel: _ask_job(db, table, known, question, profile, cancel),
                        on_done=self._on_answered, on_event=self._on_ask_event, model=True,
-                       what=self.tr("Asking"), status=self.tr("Asking…"))
+                       what=self.tr("Asking"), status=self.tr("Asking…"), record="ask_sheet",
+                       input_path=self.current_path, input_text=question)
 
     def _clear_answer(self) -> None:
         self._answer_text = ""

@@ -517,7 +517,7 @@ class PowerPointWorkspace(Workspace):
         profile = self.profile_name()
         self.start_job(lambda cancel: _generate_job(request, profile, cancel), on_done=self._on_generated,
                        on_event=self._on_event, model=True, what=self.tr("Generating the outline"),
-                       status=self.tr("Generating the outline…"))
+                       status=self.tr("Generating the outline…"), record="outline")
 
     def _on_generated(self, result: object) -> None:
         outline = getattr(result, "outline", result)
@@ -674,7 +674,8 @@ class PowerPointWorkspace(Workspace):
         self.review_view.clear()
         self.start_job(lambda cancel: _review_job(path, profile, cancel), on_done=self._on_reviewed,
                        on_event=self._on_event, model=True, what=self.tr("Reviewing %1").replace("%1", path.name),
-                       status=self.tr("Reviewing %1…").replace("%1", path.name))
+                       status=self.tr("Reviewing %1…").replace("%1", path.name), record="read_deck",
+                       input_path=path)
 
     def _on_reviewed(self, result: object) -> None:
         self.review_view.setMarkdown(str(getattr(result, "critique_markdown", "") or ""))

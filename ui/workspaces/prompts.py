@@ -590,7 +590,8 @@ class PromptsWorkspace(Workspace):
         self.tabs.setCurrentIndex(2)
         self.reply_view.clear()
         self.start_job(job, on_event=self._on_run_event, on_done=self._on_run_done, on_error=self._on_error,
-                       model=True, what=self.tr("Running the template"))
+                       model=True, what=self.tr("Running the template"), record="prompt",
+                       template=self.template.id)
 
     def _on_run_event(self, event: object) -> None:
         if isinstance(event, Delta):

@@ -655,7 +655,8 @@ class WordWorkspace(Workspace):
         # process (its XML, diff and reply parsing would otherwise take the GIL from the GUI thread).
         self.start_task("polish", {"src": src, "output": out, "options": options},
                         on_event=self._on_polish_event, on_done=self._on_polish_done,
-                        on_error=self._on_job_error, what=self.tr("Polish"))
+                        on_error=self._on_job_error, what=self.tr("Polish"), record="polish",
+                        template=options.template_id, input_path=src)
 
     def _on_polish_event(self, event: object) -> None:
         if isinstance(event, Started):

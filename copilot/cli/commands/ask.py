@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, sigint_cancels
-from copilot.errors import CopilotError, UsageError
+from copilot.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -24,27 +23,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from copilot import history
     from copilot.cancel import CancelToken
     from copilot.models import get_provider
     from copilot.tasks.ask import AskResult, ask
+    from copilot.tasks.recorded import RunInfo, recorded
 
     request = sys.stdin.read() if args.request == "-" else args.request
     if not request.strip():
         raise UsageError("ask: the request is empty")
     provider = get_provider(args.profile)
-    started = time.time()
-    try:
-        with sigint_cancels(CancelToken()) as token:
-            result: AskResult = drive(ask(provider, request, template_id=args.template, cancel=token,
-                                          lang=args.lang), stream_deltas=not args.json, show_progress=False)
-    except CopilotError as exc:
-        history.record(task="ask", status=type(exc).__name__, template=args.template, profile=provider.name,
-                       model=provider.model, seconds=time.time() - started, error=str(exc), input_text=request)
-        raise
-    history.record(task="ask", status="ok", template=args.template, profile=provider.name, model=result.model,
-                   tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out,
-                   seconds=time.time() - started, input_text=request, output_text=result.text)
+    info = RunInfo("ask", "cli", template=args.template, profile=provider.name, model=provider.model,
+                   input_text=request)
+    with sigint_cancels(CancelToken()) as token:
+        result: AskResult = drive(recorded(ask(provider, request, template_id=args.template, cancel=token,
+                                               lang=args.lang), info),
+                                  stream_deltas=not args.json, show_progress=False)
     if args.json:
         emit_json({"text": result.text, "model": result.model, "profile": provider.name,
                    "tokens_in": result.usage.tokens_in, "tokens_out": result.usage.tokens_out})

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, err, sigint_cancels
-from copilot.errors import CopilotError, UsageError
+from copilot.errors import UsageError
 
 _LANGS = "python, javascript, typescript, sql, bash, powershell, vba, excel-formula, regex, json, html, css, " \
          "java, go, c, cpp"
@@ -42,12 +41,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from copilot import history
     from copilot.atomic import check_output, write_text
     from copilot.cancel import CancelToken
     from copilot.code.languages import LANGUAGES, guess_language, language_for_path, resolve_language
     from copilot.models import get_provider
     from copilot.tasks.generate_code import CodeResult, generate_code
+    from copilot.tasks.recorded import RunInfo, recorded
 
     task = sys.stdin.read() if args.task == "-" else args.task
     if not task.strip():
@@ -61,24 +60,15 @@ def run(args: argparse.Namespace) -> int:
     if output is not None:
         check_output(output, force=args.force)  # fail before spending a model call
     provider = get_provider(args.profile)
-    started = time.time()
     template = args.template or language.template
-    try:
-        with sigint_cancels(CancelToken()) as token:
-            result: CodeResult = drive(
-                generate_code(provider, task, language, explain=args.explain, template_id=args.template,
-                              cancel=token, ui_lang=args.prompt_lang, repair=not args.no_repair),
-                stream_deltas=not (args.raw or args.json), show_progress=False)
-        if output is not None:
-            write_text(output, result.code.rstrip("\n") + "\n", force=args.force)
-    except CopilotError as exc:
-        history.record(task="code", status=type(exc).__name__, template=template, profile=provider.name,
-                       model=provider.model, seconds=time.time() - started, error=str(exc), input_text=task)
-        raise
-    history.record(task="code", status="check_failed" if result.check.status == "failed" else "ok",
-                   template=result.template, profile=provider.name, model=result.model,
-                   tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out,
-                   seconds=time.time() - started, output_path=output, input_text=task, output_text=result.code)
+    info = RunInfo("code", "cli", template=template, profile=provider.name, model=provider.model, input_text=task)
+    with sigint_cancels(CancelToken()) as token:
+        result: CodeResult = drive(recorded(
+            generate_code(provider, task, language, explain=args.explain, template_id=args.template,
+                          cancel=token, ui_lang=args.prompt_lang, repair=not args.no_repair), info),
+            stream_deltas=not (args.raw or args.json), show_progress=False)
+    if output is not None:
+        write_text(output, result.code.rstrip("\n") + "\n", force=args.force)
     if args.json:
         emit_json({**result.to_dict(), "profile": provider.name, "output": str(output) if output else None})
     elif args.raw:

@@ -64,7 +64,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 def _record(task: str, started: float, status: str, **kw: Any) -> None:
     from copilot import history
 
-    history.record(task=task, status=status, seconds=time.time() - started, started=started, **kw)
+    history.record(task=task, status=status, seconds=time.time() - started, started=started, source="cli",
+                   **kw)
 
 
 def run_outline(args: argparse.Namespace) -> int:

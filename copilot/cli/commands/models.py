@@ -65,7 +65,8 @@ def _test(args: argparse.Namespace) -> int:
     result = complete(provider, messages, ChatOptions(max_tokens=16, temperature=0.0))
     rate = result.usage.tokens_out / result.seconds if result.seconds > 0 else 0.0
     history.record(task="models-test", status="ok", profile=provider.name, model=result.model,
-                   tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out, seconds=result.seconds)
+                   tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out, seconds=result.seconds,
+                   source="cli")
     info: dict[str, Any] = {"profile": provider.name, "model": result.model, "seconds": round(result.seconds, 3),
             "first_token_seconds": round(result.first_token_seconds or 0.0, 3),
             "tokens_out": result.usage.tokens_out, "tokens_per_second": round(rate, 1),

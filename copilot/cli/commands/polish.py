@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import time
 from pathlib import Path
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, err, out, sigint_cancels
-from copilot.errors import CopilotError, UsageError
+from copilot.errors import UsageError
 
 _MAX_CONCURRENCY = 32
 _PRESET_NAMES = ("polish", "formal", "official", "lively", "concise", "expand", "fix", "zh-en", "en-zh",
@@ -82,12 +81,12 @@ def _template_inputs(template_id: str, args: argparse.Namespace) -> dict[str, st
 
 
 def run(args: argparse.Namespace) -> int:
-    from copilot import history
     from copilot.atomic import write_text
     from copilot.cancel import CancelToken
     from copilot.models import get_provider
     from copilot.tasks.polish.report import render_report
     from copilot.tasks.polish_docx import PolishOptions, PolishResult, default_output, polish_docx
+    from copilot.tasks.recorded import RunInfo, recorded
 
     template_id = _template_id(args)
     if args.concurrency is not None and not 1 <= args.concurrency <= _MAX_CONCURRENCY:
@@ -103,18 +102,11 @@ def run(args: argparse.Namespace) -> int:
                             min_chars=args.min_chars, inputs=inputs, use_cache=not args.no_cache,
                             force=args.force)
     provider = get_provider(args.profile)
-    started = time.time()
-    try:
-        with sigint_cancels(CancelToken()) as token:
-            result: PolishResult = drive(polish_docx(provider, args.input, output, options, token),
-                                         stream_deltas=False, show_progress=True)
-    except CopilotError as exc:
-        history.record(task="polish", status=type(exc).__name__, template=template_id, profile=provider.name,
-                       model=provider.model, seconds=time.time() - started, error=str(exc))
-        raise
-    history.record(task="polish", status="ok", template=template_id, profile=provider.name, model=provider.model,
-                   tokens_in=result.tokens_in, tokens_out=result.tokens_out, seconds=time.time() - started,
-                   output_path=result.output)
+    info = RunInfo("polish", "cli", template=template_id, profile=provider.name, model=provider.model,
+                   input_path=args.input)
+    with sigint_cancels(CancelToken()) as token:
+        result: PolishResult = drive(recorded(polish_docx(provider, args.input, output, options, token), info),
+                                     stream_deltas=False, show_progress=True)
     if result.nothing_to_polish:
         message = f"{args.input.name}: nothing to polish (no paragraphs with text) — no output written"
         if args.json:

@@ -113,7 +113,7 @@ def _record(task: str, template: str, provider: Any, started: float, status: str
     from copilot import history
 
     history.record(task=task, template=template, profile=provider.name, model=provider.model,
-                   seconds=time.time() - started, status=status, **kw)
+                   seconds=time.time() - started, status=status, source="cli", **kw)
 
 
 def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50,

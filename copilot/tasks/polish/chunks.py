@@ -66,8 +66,10 @@ class ChunkCache:
     """Finished chunk replies under ``cache_dir()/polish``, keyed by everything that shapes them."""
 
     def __init__(self, root: Path | None = None, enabled: bool = True) -> None:
+        from copilot import incognito
+
         self.root = root or cache_dir() / "polish"
-        self.enabled = enabled
+        self.enabled = enabled and not incognito.active()  # an incognito run leaves nothing on disk
 
     @staticmethod
     def key(texts: list[str], context: str, template_id: str, version: int, model: str, lang: str,
