@@ -38,6 +38,10 @@ class Settings:
     hotkey: str = "Ctrl+Alt+Space"
     close_to_tray: bool = True
     autostart: bool = False
+    request_deadline: float = 600.0
+    """Seconds one model request may take in all, however the server trickles its reply."""
+    quick_deadline: float = 60.0
+    """The same for the quick actions (hotkey window), where someone is waiting for the text."""
     extra: dict[str, Any] = field(default_factory=dict)
     """Sections other parts of the app keep (recent files, window geometry, ...)."""
 
@@ -51,6 +55,8 @@ class Settings:
             "hotkey": self.hotkey,
             "close_to_tray": self.close_to_tray,
             "autostart": self.autostart,
+            "request_deadline": self.request_deadline,
+            "quick_deadline": self.quick_deadline,
             "workspace_profiles": dict(self.workspace_profiles),
             "profiles": {k: {kk: vv for kk, vv in v.items() if vv is not None} for k, v in self.profiles.items()},
         }
@@ -60,7 +66,7 @@ class Settings:
 
 _KNOWN = {
     "default_profile", "author", "language", "theme", "store_text_in_history", "hotkey",
-    "close_to_tray", "autostart", "workspace_profiles", "profiles",
+    "close_to_tray", "autostart", "workspace_profiles", "profiles", "request_deadline", "quick_deadline",
 }
 
 

@@ -32,7 +32,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 __all__ = [
+    "DEEPSEEK_REFUSALS",
     "FAULT_KINDS",
+    "LMSTUDIO_REFUSALS",
     "FakeOpenAIServer",
     "RecordedCall",
     "Reply",
@@ -57,6 +59,8 @@ FAULT_KINDS = (
     "malformed",
     "stream_error",
     "redirect",
+    "trickle",
+    "flood",
 )
 _STATUS_KIND = re.compile(r"^[45]\d\d$")
 _MALFORMED = '{"choices": [{"delta": '  # a truncated JSON object on a data: line
@@ -175,6 +179,16 @@ def _error_body(message: str, type_: str, code: str | None, param: str | None = 
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
+# How real servers refuse a response_format they do not support (bodies as they send them).
+LMSTUDIO_REFUSALS: dict[str, tuple[int, Any]] = {
+    "json_object": (400, {"error": "'response_format.type' must be 'json_schema' or 'text'"}),
+}
+DEEPSEEK_REFUSALS: dict[str, tuple[int, Any]] = {
+    "json_schema": (400, _error_body("This response_format type is unavailable now", "invalid_request_error",
+                                     "invalid_request_error")),
+}
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -262,9 +276,13 @@ class FakeOpenAIServer:
         stall_limit: float = 30.0,
         port: int = 0,
         host: str = "127.0.0.1",
+        refuse_formats: dict[str, tuple[int, Any]] | None = None,
     ) -> None:
         self.models: list[str] = list(models)
         self.host = host  # any 127.x.y.z: another loopback address is another origin
+        # response_format type -> (status, body) answered instead of a reply, as real servers do
+        # (LMSTUDIO_REFUSALS, DEEPSEEK_REFUSALS).
+        self.refuse_formats: dict[str, tuple[int, Any]] = dict(refuse_formats or {})
         self.require_key = require_key
         self.latency = latency  # seconds before response headers (chat endpoint)
         self.tokens_per_second = tokens_per_second  # SSE pacing; None = as fast as possible
@@ -392,7 +410,9 @@ class FakeOpenAIServer:
         kinds: "429" (retry_after=1; None for no header), "500", "503", "401", any other "4xx"/"5xx",
         "context_length", "stall" (headers=False, seconds=stall_limit), "disconnect" (after_chunks=2),
         "malformed" (after_chunks=1, text=...), "stream_error" (after_chunks=1, message=...),
-        "redirect" (to=BASE such as another server's ``url``, status=307: Location is BASE + the path).
+        "redirect" (to=BASE such as another server's ``url``, status=307: Location is BASE + the path),
+        "trickle" (interval=0.2: one tiny SSE chunk per interval, never ending),
+        "flood" (total=1 GiB, piece=64 KiB: a reply of ``total`` bytes generated as it is sent).
         Every kind accepts message=.  endpoint: "chat", "models" or "any".
         Faults queue in order; a request consumes the first fault matching its endpoint.
         """
@@ -605,6 +625,11 @@ class FakeOpenAIServer:
                     else ("Missing required parameter: 'model' or 'messages'.")
                 )
                 self._send_json(h, 400, _error_body(msg, "invalid_request_error", None))
+                return
+            response_format = req.get("response_format")
+            if isinstance(response_format, dict) and response_format.get("type") in self.refuse_formats:
+                status, body = self.refuse_formats[str(response_format["type"])]
+                self._send_json(h, status, body)
                 return
             model = str(req["model"])
             if model not in self.models:
@@ -841,6 +866,9 @@ class FakeOpenAIServer:
         if kind == "stream_error":
             self._send_json(h, 500, self._fault_body("500", kw))
             return True
+        if kind in ("trickle", "flood"):
+            self._endless(h, req, kind, kw)
+            return True
         if kind == "redirect":
             location = str(kw["to"]).rstrip("/") + h.path
             self._send_json(h, int(kw.get("status", 307)), {}, extra=[("Location", location)])
@@ -861,6 +889,30 @@ class FakeOpenAIServer:
         extra += list(kw.get("headers", {}).items())
         self._send_json(h, int(kind), self._fault_body(kind, kw), extra=extra)
         return True
+
+    def _endless(self, h: _Handler, req: Any, kind: str, kw: dict[str, Any]) -> None:
+        """A streamed reply that trickles forever or floods ``total`` bytes, generated lazily (never
+        held in memory); ends when the client goes away or the server stops."""
+        h.close_connection = True
+        model = req.get("model", "fake-model") if isinstance(req, dict) else "fake-model"
+        head = _head(200, [("Content-Type", "text/event-stream"), ("Transfer-Encoding", "chunked")], True)
+        interval = float(kw.get("interval", 0.2))
+        piece = "x" * int(kw.get("piece", 65536))
+        total = int(kw.get("total", 1 << 30))
+        text = "." if kind == "trickle" else piece
+        event = _sse({"id": "chatcmpl-endless", "object": "chat.completion.chunk", "created": 0, "model": model,
+                      "choices": [{"index": 0, "delta": {"content": text}, "finish_reason": None}]})
+        sent = 0
+        try:
+            h.wfile.write(head)
+            while not self._stopping.is_set() and (kind == "trickle" or sent < total):
+                h.wfile.write(event)
+                sent += len(event)
+                if kind == "trickle" and self._stopping.wait(interval):
+                    break
+        except OSError:
+            return  # the client stopped reading: what a bounded client does
+        self._hang_up(h)
 
     def _stall(self, h: _Handler, stream: bool, kw: dict[str, Any]) -> None:
         h.close_connection = True

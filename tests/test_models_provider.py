@@ -215,7 +215,8 @@ def test_json_schema_fallback_for_servers_that_refuse_it(fake_server: FakeOpenAI
     fake_server.set_default('{"a": 1}')
     out = complete(get_provider(fake_profile), HELLO, ChatOptions(json_schema={"type": "object"}))
     assert out.text == '{"a": 1}'
-    assert fake_server.requests[-1]["response_format"] == {"type": "json_object"}
+    # JSON mode, with the schema alongside (llama-cpp-python's server turns it into a grammar)
+    assert fake_server.requests[-1]["response_format"] == {"type": "json_object", "schema": {"type": "object"}}
 
 
 def test_server_keeps_running_for_other_profiles() -> None:

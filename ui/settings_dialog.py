@@ -442,22 +442,27 @@ class SettingsDialog(QDialog):
 
         def job(cancel: CancelToken) -> Iterator[Event]:
             from copilot.models import ChatOptions, complete
+            from copilot.models.structured import probe_structured
 
             yield Started("test", None)
             provider = build()
             start = time.perf_counter()
             complete(provider, [{"role": "user", "content": "ping"}], ChatOptions(max_tokens=1), cancel)
-            yield Done(time.perf_counter() - start)
+            seconds = time.perf_counter() - start
+            # Learn (and remember for the profile) how this server takes structured replies.
+            yield Done((seconds, probe_structured(provider, cancel)))
 
         self.test_result.setStyleSheet("")
         self.test_result.setText(self.tr("Testing…"))
         self.runner.start(_RUN_KEY, job, on_done=self._on_tested, on_error=self._on_net_error,
                           embedded=profile.kind == "embedded")
 
-    def _on_tested(self, seconds: object) -> None:
+    def _on_tested(self, result: object) -> None:
+        seconds, structured = result if isinstance(result, tuple) else (result, "")
         ms = round(float(seconds) * 1000) if isinstance(seconds, int | float) else 0
         self.test_result.setStyleSheet("color:#1b7f2a")
-        self.test_result.setText(self.tr("✓ Connected — %1 ms").replace("%1", str(ms)))
+        self.test_result.setText(self.tr("✓ Connected — %1 ms; structured replies: %2").replace("%1", str(ms))
+                                 .replace("%2", str(structured)))
 
     def _on_net_error(self, exc: BaseException) -> None:
         from ui.workspaces.base import error_text

@@ -26,6 +26,8 @@ class ChatOptions:
     """Constrain the reply to this JSON schema (response_format / grammar)."""
     schema_name: str = "reply"
     stop: tuple[str, ...] = ()
+    deadline: float | None = None
+    """Seconds the whole request may take (None: the ``request_deadline`` setting)."""
 
 
 @dataclass(frozen=True)

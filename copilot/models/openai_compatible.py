@@ -33,6 +33,16 @@ from copilot.errors import (
 )
 from copilot.logsetup import redact
 from copilot.models.base import ChatChunk, ChatOptions, Message, Usage
+from copilot.models.bounds import (
+    MAX_REPLY_BYTES,
+    DeadlineExceeded,
+    Limits,
+    ReplyTooLarge,
+    bounded,
+    limit_response,
+    request_deadline,
+)
+from copilot.models.formats import LEVELS, remember_level, remembered_level
 from copilot.models.limits import slot
 from copilot.models.origin import origin_of
 from copilot.models.profiles import Profile
@@ -43,6 +53,9 @@ log = logging.getLogger(__name__)
 
 _NO_KEY = "not-needed"  # the SDK insists on a key; local servers ignore it
 _MAX_RETRY_WAIT = 60.0
+_DEFAULT_MAX_TOKENS = 4096
+# Internal plumbing for servers with no JSON mode: the schema the reply must follow.
+_PLAIN_JSON = "Reply with only one JSON object, no commentary, that matches this JSON schema: {schema}"
 
 
 _TRANSPORT_ERRORS: tuple[type[BaseException], ...] = (_httpx.HTTPError, _httpx.StreamError)
@@ -87,10 +100,12 @@ class OpenAICompatibleProvider:
             timeout=timeout,
             max_retries=0,
             http_client=_HttpClient(
-                timeout=timeout, event_hooks={"request": [_same_origin_only(origin_of(profile.base_url))]}),
+                timeout=timeout, event_hooks={"request": [_same_origin_only(origin_of(profile.base_url))],
+                                              "response": [limit_response]}),
         )
         # Servers that reject json_schema response_format get json_object, then none.
-        self._format_level = 0
+        # Servers that refuse json_schema get json_object, then plain; remembered per profile.
+        self._format_level = remembered_level(profile.name, profile.base_url, profile.model)
         self._format_lock = threading.Lock()
 
     @property
@@ -115,11 +130,18 @@ class OpenAICompatibleProvider:
 
     # -- public -----------------------------------------------------------------------------
 
+    @property
+    def structured_format(self) -> str:
+        """What structured replies are sent as: json_schema, json_object or plain."""
+        return LEVELS[self._format_level]
+
     def list_models(self) -> list[str]:
+        limits = Limits(min(self._profile.timeout, request_deadline()))
         try:
-            return sorted(m.id for m in self._client.models.list())
+            with bounded(limits):
+                return sorted(m.id for m in self._client.models.list())
         except Exception as exc:  # noqa: BLE001 - mapped below
-            raise self._map(exc) from None
+            raise self._map(exc, limits=limits) from None
 
     def embed(self, texts: list[str], model: str) -> list[list[float]]:
         """Vectors for ``texts`` from the server's ``/v1/embeddings`` (one request, in order)."""
@@ -137,17 +159,24 @@ class OpenAICompatibleProvider:
         cancel = cancel or CancelToken()
         with slot(self._profile.name, self.concurrency):
             cancel.raise_if_cancelled()
-            response = self._open(messages, options, cancel)
+            limits = Limits(options.deadline if options.deadline and options.deadline > 0 else request_deadline())
+            with bounded(limits):
+                response = self._open(messages, options, cancel, limits)
             remove = cancel.on_cancel(lambda: _abort(response))
+            # A server that sends nothing at all is cut off at the deadline too.
+            watchdog = threading.Timer(max(0.0, limits.remaining()), _expire, (limits, response))
+            watchdog.daemon = True
+            watchdog.start()
             try:
-                yield from self._read(response, cancel)
+                yield from self._read(response, cancel, limits)
             finally:
+                watchdog.cancel()
                 remove()
                 response.close()
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _request(self, messages: list[Message], options: ChatOptions) -> dict[str, Any]:
+    def _request(self, messages: list[Message], options: ChatOptions, level: int) -> dict[str, Any]:
         p = self._profile
         kwargs: dict[str, Any] = {
             "model": p.model,
@@ -158,47 +187,73 @@ class OpenAICompatibleProvider:
         temperature = options.temperature if options.temperature is not None else p.temperature
         if temperature is not None:
             kwargs["temperature"] = temperature
-        max_tokens = options.max_tokens or p.max_tokens
-        if max_tokens:
-            kwargs["max_tokens"] = max_tokens
+        # Always bounded: a server's own default may be "until the context is full". The profile's
+        # max_tokens, when set, caps what a template asks for.
+        max_tokens = options.max_tokens or p.max_tokens or min(_DEFAULT_MAX_TOKENS, max(256, p.context_window // 2))
+        kwargs["max_tokens"] = min(max_tokens, p.max_tokens) if p.max_tokens else max_tokens
         if options.stop:
             kwargs["stop"] = list(options.stop)
-        if options.json_schema is not None:
-            if self._format_level == 0:
+        schema = options.json_schema
+        if schema is not None:
+            if LEVELS[level] == "json_schema":
                 kwargs["response_format"] = {
                     "type": "json_schema",
-                    "json_schema": {"name": options.schema_name, "schema": options.json_schema},
+                    "json_schema": {"name": options.schema_name, "schema": schema},
                 }
-            elif self._format_level == 1:
-                kwargs["response_format"] = {"type": "json_object"}
+            elif LEVELS[level] == "json_object":
+                # JSON mode; servers that can (llama-cpp-python) turn the schema into a grammar.
+                kwargs["response_format"] = {"type": "json_object", "schema": schema}
+            else:
+                kwargs["messages"] = [*messages, Message(role="system", content=_PLAIN_JSON.format(
+                    schema=json.dumps(schema, ensure_ascii=False)))]
         return kwargs
 
-    def _open(self, messages: list[Message], options: ChatOptions, cancel: CancelToken) -> Any:
+    def _lower_format(self, level: int) -> None:
+        """The server refused ``level``: use the next one from now on (also in later runs)."""
+        with self._format_lock:
+            if self._format_level > level:
+                return
+            self._format_level = level + 1
+        p = self._profile
+        log.info("profile %s: response_format %s refused, falling back to %s", p.name, LEVELS[level],
+                 LEVELS[level + 1])
+        remember_level(p.name, p.base_url, p.model, level + 1)
+
+    def _open(self, messages: list[Message], options: ChatOptions, cancel: CancelToken, limits: Limits) -> Any:
         attempt = 0
         while True:
             attempt += 1
+            level = self._format_level
+            left = limits.remaining()
+            if left <= 0:
+                raise self._map(DeadlineExceeded(limits.seconds), limits=limits) from None
+            timeout = openai.Timeout(min(self._profile.timeout, left), connect=min(5.0, left))
             try:
-                return self._client.chat.completions.create(**self._request(messages, options))
-            except (openai.RateLimitError, openai.InternalServerError) as exc:
+                return self._client.chat.completions.create(**self._request(messages, options, level),
+                                                            timeout=timeout)
+            except openai.APIStatusError as exc:
+                if options.json_schema is not None and level < len(LEVELS) - 1 and _is_format_complaint(exc):
+                    # A refusal of the format, whatever the status (llama-cpp-python answers 500):
+                    # fall back at once, without spending the retries on it.
+                    self._lower_format(level)
+                    attempt -= 1
+                    continue
+                if not isinstance(exc, openai.RateLimitError | openai.InternalServerError):
+                    raise self._map(exc, limits=limits) from None
                 if attempt >= self._profile.retries:
-                    raise self._map(exc) from None
+                    raise self._map(exc, limits=limits) from None
                 delay = _retry_delay(exc, attempt)
+                if delay >= limits.remaining():
+                    raise self._map(exc, limits=limits) from None
                 log.info("profile %s: HTTP %s, retry %d in %.1fs", self.name, exc.status_code, attempt, delay)
                 if cancel.wait(delay):
                     raise Cancelled() from None
-            except openai.BadRequestError as exc:
-                if options.json_schema is not None and _is_format_complaint(exc) and self._format_level < 2:
-                    with self._format_lock:
-                        self._format_level += 1
-                    log.info("profile %s: response_format refused, falling back", self.name)
-                    continue
-                raise self._map(exc) from None
             except Exception as exc:  # noqa: BLE001 - every SDK/transport error is mapped
                 if cancel.is_cancelled:
                     raise Cancelled() from None
-                raise self._map(exc) from None
+                raise self._map(exc, limits=limits) from None
 
-    def _read(self, response: Any, cancel: CancelToken) -> Iterator[ChatChunk]:
+    def _read(self, response: Any, cancel: CancelToken, limits: Limits) -> Iterator[ChatChunk]:
         try:
             for chunk in response:
                 if cancel.is_cancelled:
@@ -220,14 +275,22 @@ class OpenAICompatibleProvider:
         except Exception as exc:  # noqa: BLE001 - a broken stream is mapped, never leaked
             if cancel.is_cancelled:
                 raise Cancelled() from None
-            raise self._map(exc, mid_stream=True) from None
+            raise self._map(exc, mid_stream=True, limits=limits) from None
 
     def _where(self) -> str:
         return f"{self.name} at {self._profile.base_url}"
 
-    def _map(self, exc: BaseException, *, mid_stream: bool = False) -> ModelError:
+    def _map(self, exc: BaseException, *, mid_stream: bool = False, limits: Limits | None = None) -> ModelError:
         p = self._profile
         where = self._where()
+        causes = (exc, exc.__cause__, exc.__context__)
+        if (limits is not None and limits.expired) or any(isinstance(c, DeadlineExceeded) for c in causes):
+            seconds = limits.seconds if limits is not None else p.timeout
+            return ModelTimeout(f"{where} did not finish its reply within {seconds:g} s — stopped; try again, "
+                                f"or raise request_deadline in settings.toml")
+        if any(isinstance(c, ReplyTooLarge) for c in causes):
+            return BadResponse(f"{where} sent a reply over {MAX_REPLY_BYTES // (1024 * 1024)} MB — stopped; "
+                               f"check the server")
         off = exc if isinstance(exc, _OffOrigin) else exc.__cause__
         if isinstance(off, _OffOrigin):
             return BadResponse(f"{where} redirected the request to another server ({off.target}); it was not "
@@ -272,6 +335,11 @@ class OpenAICompatibleProvider:
                              f"desk-copilot profiles add {p.name} --replace ... --model NAME")
 
 
+def _expire(limits: Limits, response: Any) -> None:
+    limits.expired = True
+    _abort(response)
+
+
 def _abort(response: Any) -> None:
     """Close a stream from another thread *now*: closing alone does not wake a blocked read, so
     the socket is shut down first (the connection is discarded, never reused)."""
@@ -301,8 +369,12 @@ def _is_context_error(exc: openai.BadRequestError) -> bool:
                                    "prompt is too long"))
 
 
-def _is_format_complaint(exc: openai.BadRequestError) -> bool:
-    text = _error_message(exc).lower()
+def _is_format_complaint(exc: openai.APIStatusError) -> bool:
+    """Any 4xx/5xx whose body names the structured-output parameters."""
+    if exc.status_code in (401, 403, 404, 429):
+        return False
+    body = exc.body if exc.body is not None else ""
+    text = f"{_error_message(exc)} {json.dumps(body, default=str) if not isinstance(body, str) else body}".lower()
     return "response_format" in text or "json_schema" in text
 
 

@@ -26,6 +26,7 @@ class Profile:
     gguf: str | None = None
     temperature: float | None = None
     max_tokens: int | None = None
+    """Most tokens a reply may have; caps a template's own max_tokens (servers: 4096 when unset)."""
     timeout: float = 120.0
     """Seconds to wait for the next piece of a reply (the connect timeout is always 5 s)."""
     concurrency: int = 4

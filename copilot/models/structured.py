@@ -15,7 +15,7 @@ from copilot.errors import BadResponse
 from copilot.models.base import ChatOptions, Completion, Message, Provider
 from copilot.models.streaming import complete
 
-__all__ = ["extract_json", "structured"]
+__all__ = ["extract_json", "probe_structured", "structured"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -72,3 +72,18 @@ def structured(provider: Provider, messages: list[Message], model_cls: type[M],
     assert error is not None
     raise BadResponse(f"{provider.name} ({provider.model}) returned invalid JSON twice — {_problems(error)[:160]}; "
                       f"try again or use a stronger model")
+
+
+_PROBE_SCHEMA = {"type": "object", "properties": {"ok": {"type": "boolean"}}, "required": ["ok"]}
+
+
+def probe_structured(provider: Provider, cancel: CancelToken | None = None) -> str:
+    """Find (and remember) how the provider's server takes structured replies: json_schema,
+    json_object or plain (a server's refusal lowers the level for good); "grammar" for the
+    embedded model. A probe, not a user prompt: the reply's content does not matter."""
+    if not hasattr(provider, "structured_format"):
+        return "grammar"  # the embedded model: constrained by a grammar, nothing to find out
+    messages = [Message(role="user", content='Reply with {"ok": true}')]
+    complete(provider, messages, ChatOptions(max_tokens=16, temperature=0.0, json_schema=_PROBE_SCHEMA,
+                                             schema_name="probe"), cancel)
+    return str(getattr(provider, "structured_format", "grammar"))

@@ -6,6 +6,7 @@ fills (``quick.*`` templates have exactly ``text``), favourites first.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -56,6 +57,16 @@ def quick_templates() -> list[Template]:
     return sorted(usable, key=lambda t: (not t.spec.favourite, not t.id.startswith("quick."), t.id))
 
 
+def _quick_deadline() -> float:
+    from copilot.errors import CopilotError
+    from copilot.settings import load_settings
+
+    try:
+        return float(load_settings().quick_deadline)
+    except (CopilotError, TypeError, ValueError):
+        return 60.0
+
+
 def quick_action(provider: Provider, template_id: str, text: str, *, cancel: CancelToken | None = None,
                  lang: Literal["zh", "en", "auto"] = "auto") -> Iterator[Event]:
     """Render ``template_id`` with ``text`` as its selection input and stream the reply."""
@@ -63,9 +74,11 @@ def quick_action(provider: Provider, template_id: str, text: str, *, cancel: Can
     tpl = get_template(template_id)
     name = selection_input(tpl) or "text"
     rendered = tpl.render({name: text}, lang=lang)
+    # Someone is waiting at the hotkey window: a shorter bound than a document job's.
+    options = dataclasses.replace(rendered.options, deadline=_quick_deadline())
     parts: list[str] = []
     usage = Usage()
-    for chunk in stream_text(provider, rendered.messages, rendered.options, cancel):
+    for chunk in stream_text(provider, rendered.messages, options, cancel):
         if cancel is not None:
             cancel.raise_if_cancelled()
         if chunk.text:

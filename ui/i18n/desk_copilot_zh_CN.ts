@@ -324,6 +324,100 @@
     </message>
   </context>
   <context>
+    <name>HistoryModel</name>
+    <message>
+      <source>When</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Task</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Template</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Profile / model</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Status</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+  </context>
+  <context>
+    <name>HistoryWindow</name>
+    <message>
+      <source>History</source>
+      <translation>历史</translation>
+    </message>
+    <message>
+      <source>Search runs (any word, 中文 or English)…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Run Again</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Copy Output</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Clear History…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All tasks</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All templates</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All profiles</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Input file</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output file</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Error</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Input</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Clear History</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Delete every recorded run? This cannot be undone.</source>
+      <translation type="unfinished" />
+    </message>
+  </context>
+  <context>
     <name>HotkeyEdit</name>
     <message>
       <source>Default</source>
@@ -432,6 +526,18 @@
       <translation>设置(&amp;S)…</translation>
     </message>
     <message>
+      <source>&amp;History…</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Incognito</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Runs started while this is ticked are not recorded in the history, the log file or any cache</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
       <source>&amp;About Desk Copilot</source>
       <translation>关于桌面助手(&amp;A)</translation>
     </message>
@@ -509,6 +615,10 @@
     </message>
     <message>
       <source>%1 failed at %2: %3</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>Nothing to run again from: the run's input was not kept</source>
       <translation type="unfinished" />
     </message>
     <message>
@@ -1459,15 +1569,15 @@
     </message>
     <message>
       <source>Not sent: the key would cross the network unencrypted.</source>
-      <translation type="unfinished" />
+      <translation>未发送：密钥将以未加密方式在网络上传输。</translation>
     </message>
     <message>
       <source>Unencrypted connection</source>
-      <translation type="unfinished" />
+      <translation>未加密的连接</translation>
     </message>
     <message>
       <source>%1 uses plain http:// to another computer: the API key would be sent unencrypted and anyone on the network could read it. Send it anyway?</source>
-      <translation type="unfinished" />
+      <translation>%1 使用明文 http:// 连接另一台计算机：API 密钥将以未加密方式发送，网络上的任何人都能读取。仍要发送吗？</translation>
     </message>
     <message>
       <source>Fetching models…</source>
@@ -1482,8 +1592,8 @@
       <translation>正在测试…</translation>
     </message>
     <message>
-      <source>✓ Connected — %1 ms</source>
-      <translation>✓ 已连接——%1 毫秒</translation>
+      <source>✓ Connected — %1 ms; structured replies: %2</source>
+      <translation>✓ 已连接——%1 毫秒；结构化回复：%2</translation>
     </message>
     <message>
       <source>The hotkey %1 cannot be used; %2 is kept.</source>
@@ -1491,7 +1601,7 @@
     </message>
     <message>
       <source>The key of profile %1 was stored for another server; it is not sent to %2 — enter it again.</source>
-      <translation type="unfinished" />
+      <translation>配置 %1 的密钥是为另一台服务器保存的，不会发送到 %2——请重新输入。</translation>
     </message>
   </context>
   <context>

@@ -58,11 +58,13 @@ def _list(args: argparse.Namespace) -> int:
 def _test(args: argparse.Namespace) -> int:
     from copilot import history
     from copilot.models import ChatOptions, Message, complete, get_provider
+    from copilot.models.structured import probe_structured
 
     provider = get_provider(args.profile)
     # A connectivity probe, not a user prompt: the reply's content does not matter.
     messages = [Message(role="user", content="Reply with the single word: ready")]
     result = complete(provider, messages, ChatOptions(max_tokens=16, temperature=0.0))
+    structured_format = probe_structured(provider)
     rate = result.usage.tokens_out / result.seconds if result.seconds > 0 else 0.0
     history.record(task="models-test", status="ok", profile=provider.name, model=result.model,
                    tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out, seconds=result.seconds,
@@ -70,13 +72,13 @@ def _test(args: argparse.Namespace) -> int:
     info: dict[str, Any] = {"profile": provider.name, "model": result.model, "seconds": round(result.seconds, 3),
             "first_token_seconds": round(result.first_token_seconds or 0.0, 3),
             "tokens_out": result.usage.tokens_out, "tokens_per_second": round(rate, 1),
-            "reply": result.text.strip()[:80]}
+            "reply": result.text.strip()[:80], "structured": structured_format}
     if args.json:
         emit_json(info)
     else:
         out(f"{provider.name}: model {result.model} answered in {result.seconds * 1000:.0f} ms "
             f"(first token {info['first_token_seconds'] * 1000:.0f} ms, {rate:.1f} tokens/s): "
-            f"{info['reply']!r}")
+            f"{info['reply']!r}; structured replies: {structured_format}")
     return 0
 
 
