@@ -65,19 +65,43 @@ class ChildRequest:
     incognito: bool = False  # copilot.incognito: the child keeps the run off the disk too
 
 
+# The child starts isolated (-I: no PYTHON* variables, no user site, no current directory on
+# sys.path) and takes the parent's absolute sys.path, this package's root first: a `copilot/`
+# folder in the directory the app was started from can never be imported into the process that
+# receives the key. Relative entries ('' = the current directory) are dropped.
+_SYS_PATH_VAR = "DESK_COPILOT_CHILD_SYS_PATH"
+_BOOT = ("import os, sys; "
+         f"sys.path[:] = [p for p in os.environ.pop({_SYS_PATH_VAR!r}, '').split(os.pathsep) if os.path.isabs(p)]; "
+         "from copilot.child import child_main; sys.exit(child_main())")
+
+
 def child_command() -> list[str]:
     """The command line that starts a child worker of this installation."""
     if getattr(sys, "frozen", False):
         return [sys.executable, CHILD_FLAG]
-    return [sys.executable, "-m", "copilot.child"]
+    return [sys.executable, "-I", "-c", _BOOT]
+
+
+def _child_sys_path() -> list[str]:
+    root = str(Path(__file__).resolve().parent.parent)
+    entries = [root]
+    for entry in sys.path:
+        if entry and os.path.isabs(entry) and entry not in entries:
+            entries.append(entry)
+    return entries
 
 
 def _child_env() -> dict[str, str]:
     env = dict(os.environ)
-    # The child must import this very copilot package, also from a source checkout.
-    root = str(Path(__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+    env[_SYS_PATH_VAR] = os.pathsep.join(_child_sys_path())
     return env
+
+
+def _child_cwd() -> str:
+    """A directory of the app's own (the cache dir), never the one the app was started from."""
+    from copilot.paths import cache_dir
+
+    return str(cache_dir())
 
 
 class _NoProvider:
@@ -104,7 +128,9 @@ def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel
         raise ValueError(f"run_in_child: {target!r} is not a copilot task")
     from copilot import incognito
 
-    request = ChildRequest(target, dict(kwargs or {}), incognito=incognito.active())
+    # The child runs in a directory of its own: relative paths are made absolute here.
+    absolute = {k: v.absolute() if isinstance(v, Path) else v for k, v in (kwargs or {}).items()}
+    request = ChildRequest(target, absolute, incognito=incognito.active())
     if not isinstance(provider_profile, _NoProvider):
         request = _with_provider(request, provider_profile)
     if cancel.is_cancelled:
@@ -170,7 +196,7 @@ def run_in_child(target: str, kwargs: Mapping[str, Any] | None = None, *, cancel
 def _spawn(preload: tuple[str, ...]) -> subprocess.Popen[bytes]:
     command = child_command() + (["--preload", ",".join(preload)] if preload else [])
     return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=_child_env(),
-                            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
+                            cwd=_child_cwd(), creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
 
 
 # Started children that have imported a task's modules and wait for their request. Importing the
@@ -312,7 +338,7 @@ def _preload(argv: list[str]) -> None:
 
 
 def child_main() -> int:
-    """Entry point of the child: ``python -m copilot.child`` (or the frozen app with CHILD_FLAG)."""
+    """Entry point of the child: ``child_command()`` (or the frozen app with CHILD_FLAG)."""
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed by a library goes to stderr, never into the event pipe
     from copilot.logsetup import configure_logging
