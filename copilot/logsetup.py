@@ -7,7 +7,7 @@ import threading
 
 from copilot.paths import log_dir
 
-__all__ = ["RedactingFilter", "configure_logging", "redact", "register_secret"]
+__all__ = ["RedactingFilter", "configure_logging", "redact", "redacted_traceback", "register_secret"]
 
 _secrets: set[str] = set()
 _lock = threading.Lock()
@@ -26,6 +26,14 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, "***")
     return text
+
+
+def redacted_traceback(exc: BaseException) -> str:
+    """The traceback of ``exc`` as Python prints it, with every known key redacted (crash hooks,
+    ``--debug``): an exception's text may quote a request, a header or a URL with a key in it."""
+    import traceback
+
+    return redact("".join(traceback.format_exception(type(exc), exc, exc.__traceback__)))
 
 
 class RedactingFilter(logging.Filter):

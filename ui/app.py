@@ -220,10 +220,10 @@ def install_excepthook(desk: DeskApp) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             desk.qapp.quit()
             return
-        import traceback
+        from copilot.logsetup import redacted_traceback
 
-        log.critical("unhandled exception", exc_info=(exc_type, exc, tb))
-        sys.stderr.write("".join(traceback.format_exception(exc_type, exc, tb)))
+        log.critical("unhandled exception", exc_info=(exc_type, exc, tb))  # the log filter redacts
+        sys.stderr.write(redacted_traceback(exc.with_traceback(tb)))
         if showing[0]:
             return
         showing[0] = True

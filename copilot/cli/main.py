@@ -13,23 +13,27 @@ from collections.abc import Sequence
 from copilot import __version__, incognito
 from copilot.cli.common import err, one_line
 from copilot.errors import CopilotError, UsageError
-from copilot.logsetup import configure_logging
+from copilot.logsetup import configure_logging, redacted_traceback
 
 __all__ = ["build_parser", "main"]
 
 log = logging.getLogger(__name__)
+
+_PROG = "desk-copilot"
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse that raises instead of exiting, so usage errors go through the same path."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message} (see --help)")
+        # main() prints "desk-copilot: " before every error: name only the subcommand here.
+        sub = self.prog.removeprefix(_PROG).strip()
+        raise UsageError(f"{sub + ': ' if sub else ''}{message} (see: {self.prog} --help)")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
-        prog="desk-copilot",
+        prog=_PROG,
         description="Desk Copilot — a desktop copilot for office work. With no command, opens the app.",
     )
     parser.add_argument("--version", action="version", version=f"desk-copilot {__version__}")
@@ -63,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CopilotError as exc:
         log.info("%s: %s", type(exc).__name__, exc)
         if debug:
-            raise
+            err(redacted_traceback(exc).rstrip("\n"))
         err(f"desk-copilot: {one_line(exc)}")
         return exc.exit_code
     except KeyboardInterrupt:
@@ -75,7 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A bug, not a user error: keep the traceback in the log, give the user one line.
         log.exception("unexpected error")
         if debug:
-            raise
+            err(redacted_traceback(exc).rstrip("\n"))
+            return 1
         err(f"desk-copilot: internal error ({type(exc).__name__}: {one_line(CopilotError(str(exc)))[:200]}) — "
             f"details in the log; rerun with --debug to see the traceback")
         return 1

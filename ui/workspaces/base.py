@@ -44,11 +44,12 @@ def error_text(exc: BaseException) -> str:
     """The one line a user sees: ``str(CopilotError)`` as the CLI prints it; anything else is a
     bug, logged with its traceback and shown by type and message."""
     from copilot.errors import CopilotError
+    from copilot.logsetup import redact
 
     if isinstance(exc, CopilotError):
-        return str(exc) or type(exc).__name__
+        return redact(str(exc)) or type(exc).__name__
     log.error("unexpected error in a job", exc_info=exc)
-    return f"{type(exc).__name__}: {exc}"
+    return redact(f"{type(exc).__name__}: {exc}")
 
 
 @dataclass(frozen=True)
