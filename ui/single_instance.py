@@ -39,17 +39,63 @@ def _user() -> str:
 def server_name() -> str:
     """Unique per user and per DESK_COPILOT_HOME, so test runs and separate homes never collide.
 
-    On POSIX a full socket path (QLocalServer accepts one), so a launch can probe it with a plain
-    socket before the window shows, without loading QtNetwork; on Windows a pipe name."""
+    On POSIX a full socket path (QLocalServer accepts one) inside a directory only this user can
+    enter (see ``_private_dir``), so a launch can probe it with a plain socket before the window
+    shows, without loading QtNetwork; on Windows a pipe name."""
     user = _user()
     home = os.environ.get("DESK_COPILOT_HOME", "")
     digest = f"{zlib.crc32((user + chr(0) + home).encode()):08x}"
-    base = f"desk-copilot-{user}-{digest}"
     if os.name == "nt":
-        return base
-    directory = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    path = os.path.join(directory, f"{base}.sock")
-    return path if len(path.encode()) < 100 else os.path.join("/tmp", f"{base}.sock")  # sun_path limit
+        return f"desk-copilot-{user}-{digest}"
+    return os.path.join(_private_dir(), f"{digest}.sock")
+
+
+def _is_private_dir(path: str) -> bool:
+    """A real directory (not a symlink), ours, that nobody else may enter or list."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not st.st_mode & 0o077
+
+
+def _private_dir() -> str:
+    """``desk-copilot-<uid>`` (mode 0700) in XDG_RUNTIME_DIR, TMPDIR or /tmp. In a shared /tmp
+    another user could create that name first (a squatter waiting for the files we hand over):
+    a directory that is not ours and private is never used; we fall back to a fresh private one
+    (single instance is lost for that session, nothing is handed to a stranger)."""
+    uid = os.getuid()
+    for base in (os.environ.get("XDG_RUNTIME_DIR"), os.environ.get("TMPDIR"), "/tmp"):
+        if not base or not os.path.isabs(base):
+            continue
+        path = os.path.join(base, f"desk-copilot-{uid}")
+        if len(path.encode()) > 90:  # sun_path holds ~107 bytes, the socket's name included
+            continue
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            continue
+        if _is_private_dir(path):
+            return path
+        log.warning("%s is not a private directory of this user; not used for the app socket", path)
+    import tempfile
+
+    return tempfile.mkdtemp(prefix=f"desk-copilot-{uid}-")
+
+
+def _owned_socket(path: str) -> bool:
+    """The socket and its directory belong to this user: never hand files to someone else's."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISSOCK(st.st_mode) and st.st_uid == os.getuid() and _is_private_dir(os.path.dirname(path))
 
 
 def _payload(messages: Iterable[dict[str, Any]]) -> bytes:
@@ -71,6 +117,8 @@ def _send_unix(path: str, messages: Iterable[dict[str, Any]], timeout_ms: int) -
     # ms of start-up for a probe that usually finds nobody.
     import _socket
 
+    if not _owned_socket(path):
+        return False  # none there, or not ours: this launch becomes the app
     sock = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
     sock.settimeout(timeout_ms / 1000)
     try:
@@ -117,6 +165,10 @@ class SingleInstance(QObject):
 
     def listen(self) -> bool:
         from PySide6.QtNetwork import QLocalServer
+
+        if os.name != "nt" and os.path.isabs(self.name) and not _is_private_dir(os.path.dirname(self.name)):
+            log.warning("not listening on %s: its directory is not private to this user", self.name)
+            return False
 
         if self._server is None:
             self._server = QLocalServer(self)
@@ -177,5 +229,40 @@ class SingleInstance(QObject):
         except (UnicodeDecodeError, ValueError):
             log.warning("ignoring a malformed message on the app socket")
             return
-        if isinstance(message, dict) and isinstance(message.get("cmd"), str):
+        message = _accepted(message)
+        if message is not None:
             self.sig_message.emit(message)
+
+
+def _accepted(message: object) -> dict[str, Any] | None:
+    """What a launch may ask: show the window, a quick action by template id, or open files that
+    exist and are regular files (no devices, FIFOs or directories; nothing relative)."""
+    if not isinstance(message, dict) or not isinstance(message.get("cmd"), str):
+        return None
+    cmd = message["cmd"]
+    if cmd in ("show", "settings-changed"):  # the latter only re-reads settings.toml
+        return {"cmd": cmd}
+    if cmd == "quick":
+        template = message.get("template")
+        if template is not None and not (isinstance(template, str) and len(template) < 200):
+            return None
+        return {"cmd": "quick", "template": template}
+    if cmd == "open":
+        import stat
+
+        files = message.get("files")
+        kept: list[str] = []
+        for name in files if isinstance(files, list) else []:
+            if not isinstance(name, str) or not os.path.isabs(name) or "\0" in name:
+                continue
+            try:
+                if stat.S_ISREG(os.stat(name).st_mode):
+                    kept.append(name)
+            except (OSError, ValueError):
+                continue
+        if not kept:
+            log.warning("ignoring an open request with no existing regular file")
+            return None
+        return {"cmd": "open", "files": kept}
+    log.warning("ignoring an unknown request on the app socket")
+    return None
