@@ -71,7 +71,7 @@
     </message>
     <message>
       <source>Generating code</source>
-      <translation type="unfinished" />
+      <translation>生成代码</translation>
     </message>
     <message>
       <source>Generating %1…</source>
@@ -186,7 +186,7 @@
     </message>
     <message>
       <source>Reading %1</source>
-      <translation type="unfinished" />
+      <translation>读取 %1</translation>
     </message>
     <message>
       <source>Reading %1…</source>
@@ -204,7 +204,7 @@
     </message>
     <message>
       <source>Profiling</source>
-      <translation type="unfinished" />
+      <translation>分析数据概况</translation>
     </message>
     <message>
       <source>Profile ready</source>
@@ -288,7 +288,7 @@
     </message>
     <message>
       <source>Asking</source>
-      <translation type="unfinished" />
+      <translation>提问</translation>
     </message>
     <message>
       <source>Answered</source>
@@ -312,7 +312,7 @@
     </message>
     <message>
       <source>Writing the report</source>
-      <translation type="unfinished" />
+      <translation>写入报告</translation>
     </message>
     <message>
       <source>Writing the report…</source>
@@ -327,23 +327,23 @@
     <name>HistoryModel</name>
     <message>
       <source>When</source>
-      <translation type="unfinished" />
+      <translation>时间</translation>
     </message>
     <message>
       <source>Task</source>
-      <translation type="unfinished" />
+      <translation>任务</translation>
     </message>
     <message>
       <source>Template</source>
-      <translation type="unfinished" />
+      <translation>模板</translation>
     </message>
     <message>
       <source>Profile / model</source>
-      <translation type="unfinished" />
+      <translation>配置 / 模型</translation>
     </message>
     <message>
       <source>Status</source>
-      <translation type="unfinished" />
+      <translation>状态</translation>
     </message>
     <message>
       <source>Output</source>
@@ -358,15 +358,15 @@
     </message>
     <message>
       <source>Search runs (any word, 中文 or English)…</source>
-      <translation type="unfinished" />
+      <translation>搜索运行记录（任意词，中文或英文）…</translation>
     </message>
     <message>
       <source>Run Again</source>
-      <translation type="unfinished" />
+      <translation>重新运行</translation>
     </message>
     <message>
       <source>Copy Output</source>
-      <translation type="unfinished" />
+      <translation>复制输出</translation>
     </message>
     <message>
       <source>Delete</source>
@@ -374,35 +374,35 @@
     </message>
     <message>
       <source>Clear History…</source>
-      <translation type="unfinished" />
+      <translation>清空历史记录…</translation>
     </message>
     <message>
       <source>All tasks</source>
-      <translation type="unfinished" />
+      <translation>全部任务</translation>
     </message>
     <message>
       <source>All templates</source>
-      <translation type="unfinished" />
+      <translation>全部模板</translation>
     </message>
     <message>
       <source>All profiles</source>
-      <translation type="unfinished" />
+      <translation>全部配置</translation>
     </message>
     <message>
       <source>Input file</source>
-      <translation type="unfinished" />
+      <translation>输入文件</translation>
     </message>
     <message>
       <source>Output file</source>
-      <translation type="unfinished" />
+      <translation>输出文件</translation>
     </message>
     <message>
       <source>Error</source>
-      <translation type="unfinished" />
+      <translation>错误</translation>
     </message>
     <message>
       <source>Input</source>
-      <translation type="unfinished" />
+      <translation>输入</translation>
     </message>
     <message>
       <source>Output</source>
@@ -410,11 +410,11 @@
     </message>
     <message>
       <source>Clear History</source>
-      <translation type="unfinished" />
+      <translation>清空历史记录</translation>
     </message>
     <message>
       <source>Delete every recorded run? This cannot be undone.</source>
-      <translation type="unfinished" />
+      <translation>删除所有运行记录吗？此操作无法撤销。</translation>
     </message>
   </context>
   <context>
@@ -527,15 +527,15 @@
     </message>
     <message>
       <source>&amp;History…</source>
-      <translation type="unfinished" />
+      <translation>历史记录(&amp;H)…</translation>
     </message>
     <message>
       <source>Incognito</source>
-      <translation type="unfinished" />
+      <translation>无痕</translation>
     </message>
     <message>
       <source>Runs started while this is ticked are not recorded in the history, the log file or any cache</source>
-      <translation type="unfinished" />
+      <translation>勾选后开始的运行不会记录到历史记录、日志文件或任何缓存中</translation>
     </message>
     <message>
       <source>&amp;About Desk Copilot</source>
@@ -615,11 +615,11 @@
     </message>
     <message>
       <source>%1 failed at %2: %3</source>
-      <translation type="unfinished" />
+      <translation>%1 于 %2 失败：%3</translation>
     </message>
     <message>
       <source>Nothing to run again from: the run's input was not kept</source>
-      <translation type="unfinished" />
+      <translation>无法重新运行：这次运行的输入没有保留</translation>
     </message>
     <message>
       <source>About Desk Copilot</source>
@@ -932,7 +932,7 @@
     </message>
     <message>
       <source>Generating the outline</source>
-      <translation type="unfinished" />
+      <translation>生成大纲</translation>
     </message>
     <message>
       <source>Generating the outline…</source>
@@ -946,7 +946,7 @@
     </message>
     <message>
       <source>Reading %1</source>
-      <translation type="unfinished" />
+      <translation>读取 %1</translation>
     </message>
     <message>
       <source>Reading %1…</source>
@@ -980,7 +980,7 @@
     </message>
     <message>
       <source>Saving the outline</source>
-      <translation type="unfinished" />
+      <translation>保存大纲</translation>
     </message>
     <message>
       <source>Saving the outline…</source>
@@ -1012,7 +1012,7 @@
     </message>
     <message>
       <source>Building the deck</source>
-      <translation type="unfinished" />
+      <translation>生成演示文稿</translation>
     </message>
     <message>
       <source>Building the deck…</source>
@@ -1034,7 +1034,7 @@
     </message>
     <message>
       <source>Reviewing %1</source>
-      <translation type="unfinished" />
+      <translation>审阅 %1</translation>
     </message>
     <message>
       <source>Reviewing %1…</source>
@@ -1225,7 +1225,7 @@
     </message>
     <message>
       <source>Loading the library</source>
-      <translation type="unfinished" />
+      <translation>加载提示词库</translation>
     </message>
     <message>
       <source>≈ %1 tokens</source>
@@ -1237,7 +1237,7 @@
     </message>
     <message>
       <source>Running the template</source>
-      <translation type="unfinished" />
+      <translation>运行模板</translation>
     </message>
     <message>
       <source>Reply received</source>
@@ -1253,7 +1253,7 @@
     </message>
     <message>
       <source>Testing the template</source>
-      <translation type="unfinished" />
+      <translation>测试模板</translation>
     </message>
     <message>
       <source>%1 of %2</source>
@@ -1321,7 +1321,7 @@
     </message>
     <message>
       <source>Export</source>
-      <translation type="unfinished" />
+      <translation>导出</translation>
     </message>
     <message>
       <source>Exported %1 template(s) to %2</source>
@@ -1773,7 +1773,7 @@
     </message>
     <message>
       <source>Loading templates</source>
-      <translation type="unfinished" />
+      <translation>加载模板</translation>
     </message>
     <message>
       <source>Open Word Document</source>
@@ -1785,7 +1785,7 @@
     </message>
     <message>
       <source>Reading %1</source>
-      <translation type="unfinished" />
+      <translation>读取 %1</translation>
     </message>
     <message>
       <source>Reading %1…</source>
@@ -1845,7 +1845,7 @@
     </message>
     <message>
       <source>Saving %1</source>
-      <translation type="unfinished" />
+      <translation>保存 %1</translation>
     </message>
     <message>
       <source>Saved %1 (%2 changes)</source>
