@@ -19,27 +19,28 @@ import logging
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication
 
 import ui.qtcompat  # noqa: F401 - before any Qt call: PySide6 6.12 None refcount fix
+from ui.close_policy import apply_close_policy
+from ui.excepthook import install_excepthook
+from ui.launch_args import Message, launch_messages, parse_args
 from ui.runner import Runner
 from ui.single_instance import SingleInstance, send_to_running
 
 if TYPE_CHECKING:
-    import argparse
 
+    from copilot.cancel import CancelToken
+    from copilot.events import Event
     from ui.main_window import MainWindow
 
-__all__ = ["DeskApp", "add_startup_hook", "apply_close_policy", "build_app", "install_excepthook", "parse_args",
-           "quit_on_close", "run_app"]
+__all__ = ["DeskApp", "add_startup_hook", "build_app", "run_app"]
 
 log = logging.getLogger(__name__)
 
-Message = dict[str, Any]
 Handler = Callable[[Message], None]
 StartupHook = Callable[["DeskApp"], None]
 
@@ -148,7 +149,7 @@ class DeskApp(QObject):
         """Import the model and prompt libraries on a worker while the user looks at the window, so
         the first Run does not wait for them (and the GUI thread never imports them itself)."""
 
-        def job(cancel: object) -> Iterator[object]:
+        def job(cancel: CancelToken) -> Iterator[Event]:
             # openai_compatible imports the openai SDK: seconds on a cold disk.
             for name in ("copilot.models", "copilot.prompts", "copilot.models.openai_compatible"):
                 importlib.import_module(name)
@@ -161,87 +162,6 @@ class DeskApp(QObject):
         if self.server is not None:
             self.server.close()
         self.runner.shutdown(3000)
-
-
-def quit_on_close(close_to_tray: bool, tray_available: bool | None = None) -> bool:
-    """Whether closing the main window quits the app: it stays in the tray only when the user asked
-    for that (Settings.close_to_tray) AND there is a tray to get it back from."""
-    if tray_available is None:
-        from PySide6.QtWidgets import QSystemTrayIcon
-
-        tray_available = QSystemTrayIcon.isSystemTrayAvailable()
-    return not (close_to_tray and tray_available)
-
-
-def apply_close_policy(qapp: QApplication, close_to_tray: bool | None = None) -> bool:
-    """Set ``quitOnLastWindowClosed`` from the setting (read when not given); returns the value set."""
-    if close_to_tray is None:
-        from copilot.errors import CopilotError
-        from copilot.settings import Settings, load_settings
-
-        try:
-            close_to_tray = load_settings().close_to_tray
-        except CopilotError:
-            close_to_tray = Settings().close_to_tray
-    quit_ = quit_on_close(bool(close_to_tray))
-    qapp.setQuitOnLastWindowClosed(quit_)
-    return quit_
-
-
-def parse_args(args: Sequence[str]) -> argparse.Namespace:
-    import argparse  # here: a plain launch has no arguments, and argparse + gettext cost ~5 ms
-
-    if not args:
-        return argparse.Namespace(command="app", files=[])
-    parser = argparse.ArgumentParser(prog="desk-copilot", add_help=True)
-    sub = parser.add_subparsers(dest="command")
-    app = sub.add_parser("app", help="open the desktop app (optionally with files)")
-    app.add_argument("files", nargs="*")
-    quick = sub.add_parser("quick", help="a quick action on the selected text")
-    quick.add_argument("--template", default=None)
-    ns = parser.parse_args(list(args))
-    if ns.command is None:
-        ns.command, ns.files = "app", []
-    return ns
-
-
-def _messages(ns: argparse.Namespace) -> list[Message]:
-    if ns.command == "quick":
-        return [{"cmd": "quick", "template": ns.template}]
-    files = [str(Path(f).expanduser().resolve()) for f in ns.files]
-    return [{"cmd": "open", "files": files}] if files else [{"cmd": "show"}]
-
-
-def install_excepthook(desk: DeskApp) -> None:
-    """Log unhandled exceptions with their traceback and show them; never let them close the app."""
-    showing = [False]
-
-    def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        if issubclass(exc_type, KeyboardInterrupt):
-            desk.qapp.quit()
-            return
-        from copilot.logsetup import redacted_traceback
-
-        log.critical("unhandled exception", exc_info=(exc_type, exc, tb))  # the log filter redacts
-        sys.stderr.write(redacted_traceback(exc.with_traceback(tb)))
-        if showing[0]:
-            return
-        showing[0] = True
-        try:
-            from ui.workspaces.base import error_text
-
-            text = error_text(exc)
-            window = desk.window
-            if window is not None and window.isVisible():
-                window.show_error(text, internal=True)
-            else:
-                from PySide6.QtWidgets import QMessageBox
-
-                QMessageBox.critical(None, "Desk Copilot", text)
-        finally:
-            showing[0] = False
-
-    sys.excepthook = hook
 
 
 def build_app(qapp: QApplication, server: SingleInstance | None = None, *, plugins: bool = True) -> DeskApp:
@@ -274,7 +194,7 @@ def run_app(args: Sequence[str]) -> int:
         ns = parse_args(args)
     except SystemExit as exc:
         return int(exc.code or 0)
-    messages = _messages(ns)
+    messages = launch_messages(ns)
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtGui import QGuiApplication
 

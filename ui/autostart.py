@@ -136,14 +136,18 @@ def is_enabled(*, platform: str | None = None, directory: Path | None = None) ->
 # -- the Windows registry (only imported on Windows) ------------------------------------------
 
 def _registry_set(value: str) -> None:
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+    if sys.platform != "win32":
+        raise OSError("the Windows registry exists only on Windows")
+    import winreg
 
     with winreg.CreateKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
         winreg.SetValueEx(key, RUN_VALUE, 0, winreg.REG_SZ, value)
 
 
 def _registry_delete() -> None:
-    import winreg  # type: ignore[import-not-found,unused-ignore]
+    if sys.platform != "win32":
+        return
+    import winreg
 
     try:
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY, 0, winreg.KEY_SET_VALUE) as key:
@@ -153,10 +157,9 @@ def _registry_delete() -> None:
 
 
 def _registry_get() -> str | None:
-    try:
-        import winreg  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
+    if sys.platform != "win32":
         return None
+    import winreg
     try:
         with winreg.OpenKey(winreg.HKEY_CURRENT_USER, RUN_KEY) as key:
             value, _type = winreg.QueryValueEx(key, RUN_VALUE)

@@ -99,6 +99,6 @@ class CodeHighlighter(QSyntaxHighlighter):
             self.setFormat(m.start(), m.end() - m.start(), self._formats["Number"])
         for m in re.finditer(r"(\"[^\"]*\"|'[^']*')", text):
             self.setFormat(m.start(), m.end() - m.start(), self._formats["String"])
-        m = re.search(r"(#|//|--|').*$", text)
-        if m and not text[: m.start()].count('"') % 2:
-            self.setFormat(m.start(), len(text) - m.start(), self._formats["Comment"])
+        comment = re.search(r"(#|//|--|').*$", text)
+        if comment and not text[: comment.start()].count('"') % 2:
+            self.setFormat(comment.start(), len(text) - comment.start(), self._formats["Comment"])

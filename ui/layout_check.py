@@ -54,7 +54,7 @@ def clipped_widgets(root: QWidget, names: dict[int, str] | None = None) -> list[
             text = widget.currentText()
         else:
             continue
-        hint = widget.sizeHint().width()
-        if width < hint:
-            problems.append(f"{type(widget).__name__} {name} '{text[:40]}': {width} < {hint}")
+        wanted = widget.sizeHint().width()
+        if width < wanted:
+            problems.append(f"{type(widget).__name__} {name} '{text[:40]}': {width} < {wanted}")
     return problems

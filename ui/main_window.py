@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
     def _build_actions(self) -> None:
         self._shortcuts: list[tuple[QAction, QKeySequence.StandardKey | str]] = []
 
-        def action(name: str, slot: object, shortcut: QKeySequence | str | None = None,
+        def action(name: str, slot: Callable[..., object], shortcut: QKeySequence.StandardKey | str | None = None,
                    icon_name: str | None = None) -> QAction:
             act = QAction(self)
             act.setObjectName(name)
@@ -254,7 +255,7 @@ class MainWindow(QMainWindow):
                 self._shortcuts.append((act, shortcut))
             if icon_name:
                 act.setIcon(icon(icon_name))
-            act.triggered.connect(slot)  # type: ignore[arg-type]
+            act.triggered.connect(slot)
             self.addAction(act)
             return act
 
@@ -756,7 +757,7 @@ class MainWindow(QMainWindow):
         self.update_model_indicator()
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            from ui.app import apply_close_policy
+            from ui.close_policy import apply_close_policy
 
             apply_close_policy(app, settings.close_to_tray)
 

@@ -460,8 +460,9 @@ class Runner(QObject):
                 log.error("job %s failed with nobody listening", job.key, exc_info=error)
         if callback is None or job._dropped:
             return
+        payload: Any = item.payload  # the kind says which: an Event, a result, or an exception
         try:
-            callback(item.payload)
+            callback(payload)
         except Exception:  # noqa: BLE001 - a broken callback must reach the excepthook, not kill the drain
             sys.excepthook(*sys.exc_info())
 

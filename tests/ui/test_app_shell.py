@@ -124,7 +124,7 @@ def test_excepthook_logs_and_shows(desk: object, window: object, monkeypatch: py
                                    isolated_home: Path) -> None:
     import logging
 
-    from ui.app import install_excepthook
+    from ui.excepthook import install_excepthook
 
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     install_excepthook(desk)  # type: ignore[arg-type]
@@ -174,7 +174,7 @@ def test_single_instance_handoff(desk: object, qtbot: object, tmp_path: Path) ->
 
 
 def test_closing_keeps_the_app_in_the_tray_only_with_setting_and_tray(qapp: object) -> None:
-    from ui.app import apply_close_policy, quit_on_close
+    from ui.close_policy import apply_close_policy, quit_on_close
 
     assert quit_on_close(True, tray_available=True) is False
     assert quit_on_close(True, tray_available=False) is True

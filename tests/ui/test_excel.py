@@ -14,7 +14,7 @@ from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from tests.conftest import history_runs
-from ui.models.sheet_table import LazyTableModel, SequenceRowSource, format_cell
+from ui.item_models.sheet_table import LazyTableModel, SequenceRowSource, format_cell
 from ui.runner import Runner
 from ui.widgets.chart import ChartWidget, chart_from_table
 from ui.workspaces.excel import ExcelWorkspace, flag_numbers
@@ -342,7 +342,7 @@ def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: object) -> N
     import duckdb
     from PySide6.QtWidgets import QTableView
 
-    from ui.models.sheet_table import DuckDBRowSource
+    from ui.item_models.sheet_table import DuckDBRowSource
 
     con = duckdb.connect(":memory:")
     con.execute("CREATE TABLE big AS SELECT range AS id, range % 7 AS g, 'row ' || range AS label "

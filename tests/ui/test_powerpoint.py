@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
 
 from tests.conftest import history_runs
-from ui.models.outline_tree import NOTES_ROLE, Bullet, OutlineModel, Slide
+from ui.item_models.outline_tree import NOTES_ROLE, Bullet, OutlineModel, Slide
 from ui.runner import Runner
 from ui.workspaces.powerpoint import PowerPointWorkspace
 

@@ -63,13 +63,17 @@ class _Filter(QAbstractNativeEventFilter):
 
 class WindowsBackend(HotkeyBackend):
     backend_name = "windows"
+    _user32: Any
+    _ids: dict[str, int]
+    _next_id: int
+    _filter: _Filter
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if sys.platform != "win32":
             raise HotkeyError("the Windows hotkey backend only runs on Windows")
-        self._user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
-        self._ids: dict[str, int] = {}
+        self._user32 = ctypes.WinDLL("user32", use_last_error=True)
+        self._ids = {}
         self._next_id = 1
         self._filter = _Filter(self)
         app = QCoreApplication.instance()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QTextCursor
 from PySide6.QtWidgets import (
@@ -147,8 +147,8 @@ class CodeWorkspace(Workspace):
             self.report_error(exc)
             return
         except (OSError, UnicodeDecodeError) as exc:
-            self.report_error(DocumentError(f"{path.name}: cannot read it as UTF-8 text ({type(exc).__name__}) "
-                                            f"— save it as UTF-8 and open it again"))
+            self.report_error(DocumentError(path, f"cannot read it as UTF-8 text ({type(exc).__name__}) "
+                                                  f"— save it as UTF-8 and open it again"))
             return
         self.current_path = path
         if lang is not None:
@@ -168,7 +168,7 @@ class CodeWorkspace(Workspace):
         profile = self.profile_name()
         from ui.i18n import current_language
 
-        ui_lang = "zh" if current_language() == "zh_CN" else None
+        ui_lang: Literal["zh", "en"] | None = "zh" if current_language() == "zh_CN" else None
 
         def job(cancel: CancelToken) -> Iterator[Event]:
             from copilot.models import get_provider

@@ -1,7 +1,7 @@
 """Excel workspace: a sheet's data, its profile, questions answered by local SQL, a report workbook.
 
 Opening a file loads its tables into the core's locked in-process DuckDB (in the Runner); the data
-view then reads rows from it block by block (:class:`ui.models.sheet_table.LazyTableModel`), so a
+view then reads rows from it block by block (:class:`ui.item_models.sheet_table.LazyTableModel`), so a
 1,000,000-row sheet scrolls without Qt ever holding it. The profile is computed next under its own
 runner key (``excel.profile``) so the table shows first. A question streams the narrated answer;
 the SQL, its result table and a chart follow; numbers the checker could not trace to the result,
@@ -45,7 +45,13 @@ from PySide6.QtWidgets import (
 from copilot.cancel import CancelToken
 from copilot.events import Delta, Done, Event, Notice, Progress, Started
 from copilot.numbers import NumberStyle, style_for_column
-from ui.models.sheet_table import DuckDBRowSource, LazyTableModel, SequenceRowSource, fit_columns, format_cell
+from ui.item_models.sheet_table import (
+    DuckDBRowSource,
+    LazyTableModel,
+    SequenceRowSource,
+    fit_columns,
+    format_cell,
+)
 from ui.runner import Runner
 from ui.widgets.chart import ChartWidget
 from ui.workspaces.base import Workspace

@@ -453,7 +453,7 @@ class PromptsWorkspace(Workspace):
             row = self.f_inputs.rowCount()
             self.f_inputs.insertRow(row)
             default = "" if ispec.default is None else str(ispec.default)
-            for col, value in enumerate((name, ispec.type, default, ispec.description.get(_ui_lang()))):  # type: ignore[arg-type]
+            for col, value in enumerate((name, ispec.type, default, ispec.description.get(_ui_lang()))):
                 cell = QTableWidgetItem(value)
                 if col == 0:
                     cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
@@ -744,9 +744,9 @@ class PromptsWorkspace(Workspace):
         tid, ok = QInputDialog.getText(self, self.tr("New Template"),
                                        self.tr("Id (category.name, lowercase), e.g. mail.reply_polite:"))
         if ok and tid.strip():
-            self.create(tid.strip())
+            self.create_template(tid.strip())
 
-    def create(self, template_id: str, from_id: str | None = None) -> None:
+    def create_template(self, template_id: str, from_id: str | None = None) -> None:
         from copilot.errors import CopilotError
         from copilot.prompts.library import create_template
 

@@ -478,8 +478,9 @@ class WordWorkspace(Workspace):
         layout.addWidget(hsplit, 1)
         layout.addLayout(bottom)
 
-        QShortcut(QKeySequence("A"), self.table, activated=lambda: self._decide_selected(ACCEPTED))
-        QShortcut(QKeySequence("R"), self.table, activated=lambda: self._decide_selected(REJECTED))
+        for keys, decision in (("A", ACCEPTED), ("R", REJECTED)):
+            shortcut = QShortcut(QKeySequence(keys), self.table)
+            shortcut.activated.connect(lambda d=decision: self._decide_selected(d))
         self.retranslate()
         self._set_busy(False)
         QTimer.singleShot(0, self._load_templates)
@@ -838,6 +839,6 @@ class WordWorkspace(Workspace):
 
     def _on_saved(self, result: object) -> None:
         self._set_busy(False)
-        out, applied = result  # type: ignore[misc]
+        out, applied = result if isinstance(result, tuple) else (None, 0)
         self._unsaved = False
         self.sig_status.emit(self.tr("Saved %1 (%2 changes)").replace("%1", str(out)).replace("%2", str(applied)))
