@@ -64,6 +64,10 @@ def test_cjk_terms_are_overlapping_pairs() -> None:
     assert fts_query("出差住宿标准是多少？") == '"出差" OR "差住" OR "住宿" OR "宿标" OR "标准"'
     assert fts_query('"; DROP TABLE x; --') == '"drop" OR "table" OR "x"'
     assert fts_query("？！") is None
+    # With document frequencies, terms in over a tenth of the chunks are left out, rare ones kept.
+    freq = {"policy": 9000, "travel": 40, "hotel": 3}
+    assert fts_query("travel policy hotel", lambda ts: {t: freq[t] for t in ts}, 10_000) == '"travel" OR "hotel"'
+    assert fts_query("policy", lambda ts: {t: freq[t] for t in ts}, 10_000) == '"policy"'
 
 
 def test_locators_per_format(tmp_path: Path) -> None:

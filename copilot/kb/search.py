@@ -48,7 +48,7 @@ def search(kb: KnowledgeBase, query: str, *, k: int = 8, mode: Mode = "hybrid",
     scores: dict[int, float] = {}
     cosines: dict[int, float] = {}
     if mode in ("hybrid", "bm25"):
-        match = fts_query(query)
+        match = fts_query(query, kb.doc_freq, kb.chunk_count())
         bm = kb.bm25(match, _DEPTH) if match else []
         ranked.append([cid for cid, _ in bm])
         if mode == "bm25":

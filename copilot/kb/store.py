@@ -43,6 +43,7 @@ CREATE TABLE IF NOT EXISTS chunks(
 CREATE INDEX IF NOT EXISTS chunks_source ON chunks(source_id);
 CREATE INDEX IF NOT EXISTS chunks_hash ON chunks(hash);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(body, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, row);
 CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash BLOB NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY(model, hash)) WITHOUT ROWID;
 """
@@ -269,6 +270,14 @@ class KnowledgeBase:
                     f"SELECT c.id, s.path, c.text, c.heading, c.locator FROM chunks c JOIN sources s "
                     f"ON s.id = c.source_id WHERE c.id IN ({marks})", part):
                 out[row[0]] = ChunkRow(row[0], row[1], row[2], row[3], json.loads(row[4]))
+        return out
+
+    def doc_freq(self, terms: list[str]) -> dict[str, int]:
+        """How many chunks hold each term (terms the index stems differently count as 0)."""
+        out: dict[str, int] = {}
+        for term in terms:
+            row = self._db.execute("SELECT doc FROM fts_terms WHERE term = ?", (term,)).fetchone()
+            out[term] = int(row[0]) if row else 0
         return out
 
     def bm25(self, match: str, limit: int) -> list[tuple[int, float]]:

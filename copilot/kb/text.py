@@ -8,6 +8,7 @@ word match anywhere, and a longer query matches through its pairs, ranked by BM2
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 __all__ = ["fts_query", "index_text", "query_terms", "terms"]
 
@@ -50,12 +51,19 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(meaningful or found))
 
 
-def fts_query(query: str) -> str | None:
+def fts_query(query: str, doc_freq: Callable[[list[str]], dict[str, int]] | None = None,
+              total: int = 0) -> str | None:
     """An FTS5 MATCH expression: any of the query's terms, each quoted (no operator injection).
 
-    None when the query has no searchable term.
+    With ``doc_freq`` and the ``total`` chunk count, terms found in more than a tenth of the
+    chunks are left out while rarer ones remain: they add almost nothing to BM25 yet make it
+    score most of the index (200 ms instead of 10 at 100,000 chunks). None when nothing is left.
     """
     unique = query_terms(query)[:64]
+    if doc_freq is not None and total > 1000 and len(unique) > 1:
+        freq = doc_freq(unique)
+        rare = [t for t in unique if freq[t] <= total // 10]
+        unique = rare or sorted(unique, key=lambda t: freq[t])[:2]
     if not unique:
         return None
     return " OR ".join('"' + t.replace('"', '""') + '"' for t in unique)
