@@ -6,8 +6,13 @@ the user's clipboard changed.
   focused program (after releasing the modifiers the user still holds from the hotkey), waits a
   bounded time for the clipboard to change, reads the text and puts the snapshot back.
 * ``paste_text`` snapshots the clipboard, puts the result on it, focuses the window that had the
-  selection, sends the paste shortcut, waits until that program has actually fetched the data,
-  then restores the snapshot.
+  selection (and checks it has the focus), sends the paste shortcut, waits until that program has
+  fetched the data *after* the shortcut (a clipboard manager fetching at once does not count),
+  then restores the snapshot. A program that fetches nothing in time keeps the result on the
+  clipboard (restoring then would let a slow program paste the old clipboard).
+* Terminals (``is_terminal``: known window classes) get neither keystroke: Ctrl+C there is an
+  interrupt and a paste (or Insert below's Return) runs a command line. Capture reads only the
+  PRIMARY selection on X11 (or what the user copied), and the result is copied, never pasted.
 * A snapshot keeps every format Qt exposes (``QMimeData.formats()``), byte for byte.
 
 Keystrokes go through XTest (python-xlib) on X11, ``xdotool`` when python-xlib is missing, and
@@ -52,6 +57,22 @@ PASTE_WAIT_S = 2.0
 """How long the target program may take to fetch pasted data."""
 PASTE_QUIET_S = 0.15
 """After the last fetch, how long to wait for more (programs ask for TARGETS, then the text)."""
+
+
+TERMINAL_CLASSES = frozenset({
+    # X11 WM_CLASS names (instance or class, lower-cased)
+    "xterm", "uxterm", "gnome-terminal", "gnome-terminal-server", "org.gnome.terminal", "org.gnome.console",
+    "kgx", "konsole", "org.kde.konsole", "yakuake", "alacritty", "kitty", "wezterm", "org.wezfurlong.wezterm",
+    "foot", "footclient", "terminator", "tilix", "com.gexperts.tilix", "xfce4-terminal", "mate-terminal",
+    "lxterminal", "qterminal", "terminology", "sakura", "guake", "tilda", "urxvt", "rxvt", "rxvt-unicode",
+    "st", "st-256color", "stterm", "eterm", "cool-retro-term", "ghostty", "com.mitchellh.ghostty", "blackbox",
+    "com.raggesilver.blackbox", "deepin-terminal", "io.elementary.terminal", "pantheon-terminal", "hyper",
+    "tabby", "warp", "contour", "rio", "zutty", "termite", "roxterm", "lilyterm", "putty", "x-terminal-emulator",
+    # Windows window classes
+    "consolewindowclass", "cascadia_hosting_window_class", "pseudoconsolewindow", "mintty",
+    "virtualconsoleclass", "windowsterminal",
+})
+"""Window classes of terminal emulators: never sent Ctrl+C, Ctrl+V or Return by us."""
 
 
 class NothingSelected(UsageError):
@@ -129,6 +150,15 @@ class _Served:
     def __init__(self) -> None:
         self.count = 0
         self.last = 0.0
+        self.first_after: float | None = None
+        self.since = float("inf")
+        """Fetches from this moment on count as the paste (set when the shortcut is sent)."""
+
+    def fetched(self) -> None:
+        self.count += 1
+        self.last = time.monotonic()
+        if self.first_after is None and self.last >= self.since:
+            self.first_after = self.last
 
 
 class _WatchedMime(QMimeData):
@@ -140,8 +170,7 @@ class _WatchedMime(QMimeData):
         self.setText(text)
 
     def retrieveData(self, mimetype: str, preferred_type: Any) -> Any:
-        self._served.count += 1
-        self._served.last = time.monotonic()
+        self._served.fetched()
         return super().retrieveData(mimetype, preferred_type)
 
 
@@ -155,6 +184,13 @@ class Desktop:
 
     def focused_window(self) -> int:
         return 0
+
+    def window_classes(self, window: int) -> tuple[str, ...]:
+        """The window's class names (X11 WM_CLASS instance and class; the Windows class name)."""
+        return ()
+
+    def is_terminal(self, window: int) -> bool:
+        return bool(window) and any(c.lower() in TERMINAL_CLASSES for c in self.window_classes(window))
 
     def activate(self, window: int) -> bool:
         return False
@@ -193,6 +229,24 @@ class _X11Desktop(Desktop):
                 return int(prop.value[0])
         focus = self._d.get_input_focus().focus
         return int(getattr(focus, "id", 0))  # PointerRoot / None are plain ints: no window
+
+    def window_classes(self, window: int) -> tuple[str, ...]:
+        from Xlib import error
+
+        # The focus may be a child of the terminal's top-level window: walk up to the root.
+        win = self._d.create_resource_object("window", window)
+        try:
+            for _ in range(8):
+                wm_class = win.get_wm_class()
+                if wm_class:
+                    return tuple(str(c) for c in wm_class)
+                tree = win.query_tree()
+                if not tree.parent or int(tree.parent.id) == int(self._root.id):
+                    break
+                win = tree.parent
+        except error.XError:
+            pass
+        return ()
 
     def activate(self, window: int) -> bool:
         if not window:
@@ -259,6 +313,15 @@ class _XdotoolDesktop(Desktop):
         out = self._run("getwindowfocus")
         return int(out) if out.isdigit() else 0
 
+    def window_classes(self, window: int) -> tuple[str, ...]:
+        try:
+            out = subprocess.run(["xprop", "-id", str(window), "WM_CLASS"], capture_output=True, text=True,
+                                 timeout=5).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            return ()
+        # WM_CLASS(STRING) = "xterm", "XTerm"
+        return tuple(part.strip().strip('"') for part in out.partition("=")[2].split(",") if part.strip())
+
     def activate(self, window: int) -> bool:
         if window:
             self._run("windowfocus", "--sync", str(window))
@@ -281,8 +344,18 @@ class _WindowsDesktop(Desktop):
     def focused_window(self) -> int:
         return int(self._user32.GetForegroundWindow() or 0)
 
+    def window_classes(self, window: int) -> tuple[str, ...]:
+        import ctypes
+
+        buffer = ctypes.create_unicode_buffer(256)
+        if not window or not self._user32.GetClassNameW(window, buffer, 256):
+            return ()
+        return (buffer.value,)
+
     def activate(self, window: int) -> bool:
-        return bool(window) and bool(self._user32.SetForegroundWindow(window))
+        if not window or not self._user32.SetForegroundWindow(window):
+            return False
+        return wait_until(lambda: self.focused_window() == window, 0.5)
 
     def release_modifiers(self) -> None:
         for vk in (0x11, 0x10, 0x12, 0x5B, 0x5C):
@@ -330,9 +403,11 @@ def _supports_selection() -> bool:
 
 
 def capture_selection(target: Desktop | None = None, *, use_primary: bool = True, use_copy: bool = True,
-                      copy_wait_s: float = COPY_WAIT_S) -> str:
+                      copy_wait_s: float = COPY_WAIT_S, terminal: bool = False) -> str:
     """The text selected in the focused program. Call BEFORE showing any window of ours.
 
+    ``terminal``: the focused program is a terminal, where Ctrl+C interrupts the running command:
+    only the PRIMARY selection (X11) or what the user copied is read, no key is sent.
     Raises NothingSelected (one line) when nothing is selected.
     """
     clipboard = QGuiApplication.clipboard()
@@ -341,6 +416,13 @@ def capture_selection(target: Desktop | None = None, *, use_primary: bool = True
         if text.strip():
             return text
     target = target or desktop()
+    if terminal:
+        if not _supports_selection():  # Windows terminals: what the user copied from them
+            text = clipboard.text(QClipboard.Mode.Clipboard)
+            if text.strip():
+                return text
+        raise NothingSelected(_tr("nothing selected — in a terminal, select the text with the mouse (or copy "
+                                  "it), then press the hotkey again"))
     if not use_copy:
         raise NothingSelected(_tr("nothing selected — select some text first, then press the hotkey again"))
     if not target.can_type:
@@ -374,30 +456,43 @@ def paste_text(text: str, window: int, target: Desktop | None = None, *, insert_
                wait_s: float = PASTE_WAIT_S) -> None:
     """Paste ``text`` into ``window`` (the program the selection came from), then restore the
     clipboard exactly as it was. With ``insert_below`` the selection is kept and the text goes on a
-    new line after it. Raises PasteFailed (clipboard restored) when the program took nothing."""
+    new line after it.
+
+    Pastes only into ``window`` and only when it has the focus: with no window recorded, a window
+    that cannot be focused or a terminal, nothing is typed and the result is left on the clipboard
+    (PasteFailed says so). The clipboard is restored once the program has fetched the paste; a
+    program that fetches nothing within ``wait_s`` keeps the result on the clipboard."""
     target = target or desktop()
+    clipboard = QGuiApplication.clipboard()
     if not target.can_type:
-        QGuiApplication.clipboard().setText(text)
+        clipboard.setText(text)
         raise PasteFailed(_tr("cannot paste into other programs here — the result is on the clipboard; "
                               "paste it with Ctrl+V"))
+    if not window:
+        clipboard.setText(text)
+        raise PasteFailed(_tr("no window to paste into was recorded — the result is on the clipboard"))
+    if target.is_terminal(window):
+        clipboard.setText(text)
+        raise PasteFailed(_tr("Desk Copilot does not type into terminals — the result is on the clipboard"))
     before = ClipboardSnapshot.take()
     served = _Served()
-    QGuiApplication.clipboard().setMimeData(_WatchedMime(text, served))
+    clipboard.setMimeData(_WatchedMime(text, served))
+    restore = True
     try:
-        if window and not target.activate(window):
+        if not target.activate(window) or target.focused_window() != window:
             raise PasteFailed(_tr("the program the text came from is gone — use Copy instead"))
         target.release_modifiers()
         if insert_below:
             target.send_keys("Right", "Return")
+        served.since = time.monotonic()
         target.send_keys("ctrl+v")
-        if sys.platform == "win32" or not isinstance(target, _X11Desktop | _XdotoolDesktop):
-            # Windows copies the data at paste time synchronously with no fetch we can observe
-            # reliably; give the target a moment instead.
-            wait_until(lambda: False, 0.3)
-        elif not wait_until(lambda: served.count > 0, wait_s):
-            raise PasteFailed(_tr("the program did not accept the paste — use Copy instead"))
-        else:
-            wait_until(lambda: time.monotonic() - served.last >= PASTE_QUIET_S, wait_s)
+        if not wait_until(lambda: served.first_after is not None, wait_s):
+            # It may still paste later: what it gets then must be the result, not the old clipboard.
+            restore = False
+            raise PasteFailed(_tr("the program did not take the paste in time — the result is on the "
+                                  "clipboard"))
+        wait_until(lambda: time.monotonic() - served.last >= PASTE_QUIET_S, wait_s)
     finally:
-        with contextlib.suppress(RuntimeError):
-            before.restore()
+        if restore:
+            with contextlib.suppress(RuntimeError):
+                before.restore()

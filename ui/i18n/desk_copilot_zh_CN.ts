@@ -1338,6 +1338,10 @@
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
+    <message>
+      <source>Copied — paste it yourself: Desk Copilot does not type into terminals or an unknown window</source>
+      <translation>已复制——请自行粘贴：Desk Copilot 不会向终端或未知窗口输入</translation>
+    </message>
   </context>
   <context>
     <name>QuickWindow</name>

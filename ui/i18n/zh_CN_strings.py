@@ -377,6 +377,14 @@ ZH_CN: dict[str, str] = {
     "✓ Check passed:": "✓ 检查通过：",
     "✓ Connected — %1 ms": "✓ 已连接——%1 毫秒",
     "✓ Connected — %1 ms; structured replies: %2": "✓ 已连接——%1 毫秒；结构化回复：%2",
+    "nothing selected — in a terminal, select the text with the mouse (or copy it), then press the hotkey again":
+        "未选中内容——在终端中请用鼠标选中文本（或复制它），然后再按一次快捷键",
+    "no window to paste into was recorded — the result is on the clipboard": "没有记录到可粘贴的窗口——结果已在剪贴板上",
+    "Desk Copilot does not type into terminals — the result is on the clipboard":
+        "Desk Copilot 不会向终端输入——结果已在剪贴板上",
+    "the program did not take the paste in time — the result is on the clipboard": "该程序未及时接收粘贴——结果已在剪贴板上",
+    "Copied — paste it yourself: Desk Copilot does not type into terminals or an unknown window":
+        "已复制——请自行粘贴：Desk Copilot 不会向终端或未知窗口输入",
     "Not sent: the key would cross the network unencrypted.": "未发送：密钥将以未加密方式在网络上传输。",
     "Unencrypted connection": "未加密的连接",
     "%1 uses plain http:// to another computer: the API key would be sent unencrypted and anyone on the network could read it. Send it anyway?": "%1 使用明文 http:// 连接另一台计算机：API 密钥将以未加密方式发送，网络上的任何人都能读取。仍要发送吗？",

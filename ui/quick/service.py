@@ -68,6 +68,7 @@ class QuickService(QObject):
         self.window.sig_action.connect(self._on_window_action)
         self.window.sig_cancel.connect(self._on_window_cancel)
         self._target_window = 0
+        self._target_terminal = False
         self._result: QuickResult | None = None
         self._started = 0.0
         self._template = ""
@@ -125,10 +126,14 @@ class QuickService(QObject):
         notice = ""
         text = ""
         if focused != own:
+            # The only window a result may be pasted into; none (0) means: copy, never paste.
             self._target_window = focused
+            self._target_terminal = self.desktop.is_terminal(focused)
         try:
-            # From our own window only the PRIMARY selection: a copy shortcut would hit ourselves.
-            text = capture_selection(self.desktop, use_copy=focused != own)
+            # From our own window only the PRIMARY selection: a copy shortcut would hit ourselves;
+            # in a terminal too: Ctrl+C there interrupts the running command.
+            text = capture_selection(self.desktop, use_copy=focused != own,
+                                     terminal=focused != own and self._target_terminal)
         except NothingSelected as exc:
             notice = str(exc)
         except CopilotError as exc:
@@ -225,6 +230,13 @@ class QuickService(QObject):
             self.sig_state.emit("opened")
         elif action in ("replace", "insert"):
             self.window.hide()
+            if self.desktop.can_type and (not self._target_window or self._target_terminal):
+                # Nowhere known to paste, or a terminal (a paste or Return there runs commands).
+                QGuiApplication.clipboard().setText(result)
+                self.sig_message.emit(self.tr("Copied — paste it yourself: Desk Copilot does not type into "
+                                              "terminals or an unknown window"))
+                self.sig_state.emit("copied")
+                return
             try:
                 paste_text(result, self._target_window, self.desktop, insert_below=action == "insert")
             except PasteFailed as exc:
