@@ -14,27 +14,25 @@ import importlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QSize, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFrame,
     QHBoxLayout,
-    QLabel,
     QMainWindow,
     QMenu,
     QProgressBar,
-    QPushButton,
     QStackedWidget,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from ui.runner import Runner
 from ui.theme import banner_style, icon, switcher_style
+from ui.widgets.error_banner import ErrorBanner
+from ui.widgets.workspace_switcher import WorkspaceSwitcher
 from ui.workspaces.base import Workspace
 
 if TYPE_CHECKING:
@@ -67,92 +65,6 @@ def _workspace_title(key: str) -> str:
         "prompts": QCoreApplication.translate("MainWindow", "Prompts"),
     }
     return titles.get(key, key)
-
-
-class ErrorBanner(QFrame):
-    """A one-line error above the workspace, closable; the same text the CLI prints."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("errorBanner")
-        self.setStyleSheet(banner_style())
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(10, 6, 6, 6)
-        self.icon = QLabel("⚠")
-        self.label = QLabel()
-        self.label.setWordWrap(True)
-        self.close_button = QToolButton()
-        self.close_button.setAutoRaise(True)
-        self.close_button.setIcon(icon("reject"))
-        self.close_button.clicked.connect(self.hide)
-        layout.addWidget(self.icon)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.close_button)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        from PySide6.QtCore import Qt  # not at start-up: see the note at the top of this module
-
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setText(text)
-        self.show()
-
-    def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
-
-
-class WorkspaceSwitcher(QFrame):
-    """The column of workspace buttons on the left: one checked at a time, rows by index.
-
-    Plain checkable QPushButtons rather than a QListWidget: the item-view machinery costs ~5 ms
-    of start-up before the first paint, and five fixed entries need none of it."""
-
-    currentRowChanged = Signal(int)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("workspaceList")
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 8, 0, 8)
-        self._layout.setSpacing(2)
-        self._layout.addStretch(1)
-        self._buttons: list[QPushButton] = []
-        self._current = -1
-        self._icon_size = QSize(22, 22)
-
-    def add(self, item_icon: QIcon, text: str) -> QPushButton:
-        button = QPushButton(item_icon, text, self)
-        button.setCheckable(True)
-        button.setFlat(True)
-        button.setIconSize(self._icon_size)
-        row = len(self._buttons)
-        button.clicked.connect(lambda _checked=False, r=row: self.setCurrentRow(r))
-        self._layout.insertWidget(row, button)
-        self._buttons.append(button)
-        return button
-
-    def item(self, row: int) -> QPushButton:
-        return self._buttons[row]
-
-    def count(self) -> int:
-        return len(self._buttons)
-
-    def currentRow(self) -> int:
-        return self._current
-
-    def setCurrentRow(self, row: int) -> None:
-        if not 0 <= row < len(self._buttons):
-            return
-        for i, button in enumerate(self._buttons):
-            button.setChecked(i == row)
-        if row != self._current:
-            self._current = row
-            self.currentRowChanged.emit(row)
-
-    def setFocusPolicy(self, policy: Any) -> None:
-        super().setFocusPolicy(policy)
-        for button in self._buttons:
-            button.setFocusPolicy(policy)
 
 
 def initial_size(available: QSize | None) -> QSize:

@@ -236,8 +236,8 @@ def test_cancel_generate_mid_job(qtbot: object, workspace: PowerPointWorkspace, 
 def test_rendered_previews_with_libreoffice(qtbot: object, tmp_path: Path) -> None:
     from copilot.cancel import CancelToken
     from copilot.documents.decks.build import build_presentation, save_deck
+    from copilot.documents.decks.render import can_render, render_deck
     from copilot.events import Done
-    from ui.widgets.slide_preview import can_render, render_deck
 
     if not can_render():
         pytest.skip("soffice or gs missing")

@@ -11,12 +11,10 @@ Numbers show in the source column's format; the tooltip and Copy give the exact 
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
 import html
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +40,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from copilot.cancel import CancelToken
-from copilot.events import Delta, Done, Event, Notice, Progress, Started
+from copilot.events import Delta, Event, Notice, Progress
 from copilot.numbers import NumberStyle, style_for_column
+from copilot.tasks.sheet_session import ask_open_sheet, open_sheet, profile_sheet, write_sheet_report
 from ui.item_models.sheet_table import (
     DuckDBRowSource,
     LazyTableModel,
@@ -64,93 +62,6 @@ PROFILE_FIELDS = ("name", "type", "count", "missing", "distinct", "min", "max", 
                   "outliers", "top")
 # Profile fields shown in the column's own number format (std: its decimals, no currency/percent).
 _STYLED_FIELDS = frozenset({"min", "max", "mean", "median"})
-
-
-def _open_job(path: Path, cancel: CancelToken) -> Iterator[Event]:
-    """Job: read the workbook into the sandboxed DuckDB database."""
-    from copilot.documents.sheets.query import open_database
-
-    yield Started("open-sheet")
-    # open_database is one blocking call (progress bar stays indeterminate); cancel is honoured inside.
-    db = open_database(path, cancel=cancel)
-    try:
-        cancel.raise_if_cancelled()
-    except BaseException:
-        db.close()
-        raise
-    yield Done(db)
-
-
-@contextlib.contextmanager
-def _own_handle(db: Any) -> Iterator[Any]:
-    """The database seen through a handle of this job's own (``con.cursor()``).
-
-    A DuckDB connection refuses a second call while one runs ("connection is busy"), and the
-    profile, a question, a report and the data view may all touch the same workbook at once;
-    each job therefore works on its own cursor over the same in-memory database."""
-    cursor = db.con.cursor()
-    try:
-        yield dataclasses.replace(db, con=cursor)
-    finally:
-        with contextlib.suppress(Exception):
-            cursor.close()
-
-
-def _profile_job(db: Any, cancel: CancelToken) -> Iterator[Event]:
-    """Job: the profile of every table (no model involved)."""
-    from copilot.documents.sheets.profile import profile_table
-
-    yield Started("profile", len(db.tables))
-    profiles: dict[str, dict[str, Any]] = {}
-    with _own_handle(db) as own:
-        remove = cancel.on_cancel(own.con.interrupt)
-        try:
-            for i, table in enumerate(own.tables):
-                cancel.raise_if_cancelled()
-                profiles[table.name] = profile_table(own, table)
-                yield Progress(i + 1, len(own.tables), table.name)
-        finally:
-            remove()
-    cancel.raise_if_cancelled()
-    yield Done(profiles)
-
-
-def _ask_job(db: Any, table: str, known: dict[str, Any] | None, question: str, profile: str | None,
-             cancel: CancelToken) -> Iterator[Event]:
-    """Job: the core's question pipeline (SQL → sandboxed run → streamed narration, numbers checked)
-    on the already loaded database; the table's profile is reused when the panel has it."""
-    from copilot.documents.sheets.profile import profile_table
-    from copilot.models import get_provider
-    from copilot.tasks.ask_sheet import answer_question
-
-    yield Started("ask-sheet", 3)
-    provider = get_provider(profile)
-    with _own_handle(db) as own:
-        chosen = own.table(table)
-        sheet_profile = known if known is not None else profile_table(own, chosen)
-        context = {"file": str(own.path), "sheets": [sheet_profile], "skipped": []}
-        yield from answer_question(provider, own, context, question, cancel=cancel)
-
-
-def _report_job(db: Any, profiles: dict[str, Any], answers: list[Any], target: Path, force: bool,
-                cancel: CancelToken) -> Iterator[Event]:
-    """Job: a new report workbook (profile, one sheet per question, native charts)."""
-    from copilot.atomic import check_output
-    from copilot.documents.sheets.profile import profile_table
-    from copilot.documents.sheets.report import write_report
-
-    yield Started("report", len(db.tables) + 1)
-    check_output(target, force=force)  # before any work, not after it
-    with _own_handle(db) as own:
-        sheets = []
-        for i, table in enumerate(own.tables):
-            cancel.raise_if_cancelled()
-            sheets.append(profiles.get(table.name) or profile_table(own, table))
-            yield Progress(i + 1, len(own.tables) + 1, table.name)
-        cancel.raise_if_cancelled()
-        document = {"file": str(own.path), "sheets": sheets, "skipped": list(own.skipped)}
-        saved = write_report(target, own, document, answers, force=force)
-    yield Done(saved)
 
 
 def _field(obj: Any, name: str, default: Any = None) -> Any:
@@ -405,7 +316,7 @@ class ExcelWorkspace(Workspace):
     def open_file(self, path: Path) -> None:
         path = Path(path)
         self.runner.cancel(f"{self.key}.profile")
-        self.start_job(lambda cancel: _open_job(path, cancel), on_done=lambda db: self._on_opened(path, db),
+        self.start_job(lambda cancel: open_sheet(path, cancel), on_done=lambda db: self._on_opened(path, db),
                        on_event=self._on_event, what=self.tr("Reading %1").replace("%1", path.name),
                        status=self.tr("Reading %1…").replace("%1", path.name))
 
@@ -427,7 +338,7 @@ class ExcelWorkspace(Workspace):
         self.sheet_combo.blockSignals(False)
         self._on_sheet_changed(0)
         self.sig_status.emit(self.tr("%1: %n table(s)", "", len(db.tables)).replace("%1", path.name))
-        self.start_job(lambda cancel: _profile_job(db, cancel), key=f"{self.key}.profile", on_done=self._on_profiled,
+        self.start_job(lambda cancel: profile_sheet(db, cancel), key=f"{self.key}.profile", on_done=self._on_profiled,
                        on_event=self._on_event, what=self.tr("Profiling"), status=self.tr("Profiling…"))
 
     def _on_profiled(self, profiles: object) -> None:
@@ -511,7 +422,7 @@ class ExcelWorkspace(Workspace):
         db, table, profile = self.db, self.current_table().name, self.profile_name()
         known = self.profiles.get(table)
         self._clear_answer()
-        self.start_job(lambda cancel: _ask_job(db, table, known, question, profile, cancel),
+        self.start_job(lambda cancel: ask_open_sheet(db, table, known, question, profile, cancel),
                        on_done=self._on_answered, on_event=self._on_ask_event, model=True,
                        what=self.tr("Asking"), status=self.tr("Asking…"), record="ask_sheet",
                        input_path=self.current_path, input_text=question)
@@ -617,7 +528,7 @@ class ExcelWorkspace(Workspace):
             self.report_error(OutputExists(path))
             return
         db, profiles, answers = self.db, dict(self.profiles), list(self.answers)
-        self.start_job(lambda cancel: _report_job(db, profiles, answers, path, force, cancel),
+        self.start_job(lambda cancel: write_sheet_report(db, profiles, answers, path, force, cancel),
                        on_done=self._on_report_saved, on_event=self._on_event, what=self.tr("Writing the report"),
                        status=self.tr("Writing the report…"))
 

@@ -47,10 +47,11 @@ from PySide6.QtWidgets import (
 )
 
 from copilot.cancel import CancelToken
+from copilot.documents.decks.render import can_render, render_deck
 from copilot.events import Done, Event, Notice, Progress, Started
 from ui.item_models.outline_tree import KIND_ROLE, LAYOUTS, MAX_LEVEL, NOTES_ROLE, OutlineModel
 from ui.runner import Runner
-from ui.widgets.slide_preview import SlidePreview, can_render, render_deck
+from ui.widgets.slide_preview import SlidePreview
 from ui.workspaces.base import Workspace
 
 __all__ = ["OutlineView", "PowerPointWorkspace"]
