@@ -10,10 +10,10 @@ from copilot.cancel import CancelToken
 from copilot.events import Delta, Done, Event, Started
 from copilot.models import Provider, stream_text
 from copilot.models.base import Usage
-from copilot.prompts import get_template
+from copilot.prompts import RenderedPrompt, get_template
 from copilot.textutil import detect_lang
 
-__all__ = ["AskResult", "ask"]
+__all__ = ["AskResult", "ask", "stream_reply"]
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,12 @@ def ask(provider: Provider, request: str, *, template_id: str = "general.ask",
     """Render ``template_id`` with the request and stream the reply."""
     yield Started("ask")
     rendered = get_template(template_id).render({"request": request}, lang=lang or _lang(request))
+    yield from stream_reply(provider, rendered, template_id, cancel)
+
+
+def stream_reply(provider: Provider, rendered: RenderedPrompt, template_id: str,
+                 cancel: CancelToken | None) -> Iterator[Event]:
+    """Stream a rendered prompt's reply as Delta events; Done(AskResult)."""
     parts: list[str] = []
     usage = Usage()
     for chunk in stream_text(provider, rendered.messages, rendered.options, cancel):

@@ -575,17 +575,15 @@ class PromptsWorkspace(Workspace):
             return
         profile = self.profile_name()
 
-        def job(cancel: CancelToken) -> Iterator[Event]:
-            from copilot.models import get_provider, stream_text
+        template_id = self.template.id
 
-            provider = get_provider(profile)
+        def job(cancel: CancelToken) -> Iterator[Event]:
+            # The prompt as previewed (the editor's text, saved or not), streamed by the core's ask.
+            from copilot.models import get_provider
+            from copilot.tasks.ask import stream_reply
+
             yield Started("prompt", None)
-            parts: list[str] = []
-            for chunk in stream_text(provider, rendered.messages, rendered.options, cancel):
-                if chunk.text:
-                    parts.append(chunk.text)
-                    yield Delta(chunk.text)
-            yield Done("".join(parts))
+            yield from stream_reply(get_provider(profile), rendered, template_id, cancel)
 
         self.tabs.setCurrentIndex(2)
         self.reply_view.clear()
@@ -599,7 +597,9 @@ class PromptsWorkspace(Workspace):
 
     def _on_run_done(self, result: object) -> None:
         self._set_busy(False)
-        self.reply_view.setPlainText(str(result))
+        from copilot.tasks.ask import AskResult
+
+        self.reply_view.setPlainText(result.text if isinstance(result, AskResult) else "")
         self.sig_status.emit(self.tr("Reply received"))
 
     def _on_error(self, _exc: BaseException) -> None:
