@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
     from copilot.history import HistoryEntry
+    from ui.widgets.text_result import TextResultDialog
     from ui.history_view import HistoryWindow
 
 __all__ = ["WORKSPACES", "MainWindow", "WorkspaceSwitcher"]
@@ -548,7 +549,7 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
 
     # -- text from elsewhere (the quick window's "Open in app") ------------------------------------
-    def open_text(self, text: str, source: str = "", template: str = "") -> QWidget:
+    def open_text(self, text: str, source: str = "", template: str = "") -> TextResultDialog:
         """Show a quick-action result in a read-only window owned by this one (Copy, Close);
         returns that window (Qt parent-owned, deleted when closed). Workspaces keep their own
         documents untouched."""

@@ -11,6 +11,7 @@ os.environ.setdefault("QT_LOGGING_RULES", "qt.qpa.*=false")
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -69,7 +70,7 @@ def no_leaks(qapp: object) -> Iterator[None]:
         pytest.fail("; ".join(problems))
 
 
-def make_docx(path: object, paragraphs: list[str]) -> object:
+def make_docx(path: Path, paragraphs: list[str]) -> Path:
     """A real .docx with one paragraph per text (python-docx), for tests."""
     import docx
 

@@ -12,8 +12,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, QSize, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import history_runs
+from tests.fake_openai_server import FakeOpenAIServer
 from ui.item_models.sheet_table import LazyTableModel, SequenceRowSource, format_cell
 from ui.runner import Runner
 from ui.widgets.chart import ChartWidget, chart_from_table
@@ -27,24 +30,24 @@ class CountingSource(SequenceRowSource):
 
     def fetch(self, start: int, count: int) -> list[list[object]]:
         self.fetches.append((start, count))
-        return list(super().fetch(start, count))
+        return list(super().fetch(start, count))  # type: ignore[arg-type]
 
 
 @pytest.fixture
-def runner(qapp: object) -> Iterator[Runner]:
+def runner(qapp: QApplication) -> Iterator[Runner]:
     r = Runner()
     yield r
     assert r.shutdown(5000)
 
 
 @pytest.fixture
-def workspace(qtbot: object, runner: Runner) -> Iterator[ExcelWorkspace]:
+def workspace(qtbot: QtBot, runner: Runner) -> Iterator[ExcelWorkspace]:
     ws = ExcelWorkspace(runner)
     yield ws
     ws.close()
     runner.cancel(ws.key)
     runner.cancel(f"{ws.key}.profile")
-    qtbot.waitUntil(lambda: runner.active_workers() == 0, timeout=60000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: runner.active_workers() == 0, timeout=60000)
     ws.shutdown()
     ws.deleteLater()
 
@@ -59,15 +62,15 @@ def _write_csv(path: Path, rows: int) -> Path:
     return path
 
 
-def _open(qtbot: object, ws: ExcelWorkspace, path: Path, timeout: int = 60000) -> None:
+def _open(qtbot: QtBot, ws: ExcelWorkspace, path: Path, timeout: int = 60000) -> None:
     errors: list[str] = []
     ws.sig_error.connect(errors.append)
     ws.open_file(path)
-    qtbot.waitUntil(lambda: ws.db is not None or bool(errors), timeout=timeout)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: ws.db is not None or bool(errors), timeout=timeout)
     assert not errors, errors
 
 
-def test_lazy_model_fetches_blocks_on_demand(qapp: object) -> None:
+def test_lazy_model_fetches_blocks_on_demand(qapp: QApplication) -> None:
     rows = [[i, f"r{i}", i * 0.5] for i in range(10_000)]
     source = CountingSource(["n", "name", "half"], rows)
     model = LazyTableModel(source, block_size=100, max_blocks=4)
@@ -98,7 +101,7 @@ def test_format_cell() -> None:
     assert format_cell(True) == "TRUE"
 
 
-def test_open_200k_row_csv_keeps_only_fetched_blocks(qtbot: object, workspace: ExcelWorkspace,
+def test_open_200k_row_csv_keeps_only_fetched_blocks(qtbot: QtBot, workspace: ExcelWorkspace,
                                                      tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "big.csv", 200_000)
     _open(qtbot, workspace, path, timeout=120000)
@@ -107,8 +110,8 @@ def test_open_200k_row_csv_keeps_only_fetched_blocks(qtbot: object, workspace: E
     assert model.rowCount() == 200_000 and model.columns == ["id", "region", "amount", "date"]
     workspace.resize(900, 600)
     workspace.show()
-    qtbot.waitExposed(workspace)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: model.cached_blocks >= 1, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitExposed(workspace)
+    qtbot.waitUntil(lambda: model.cached_blocks >= 1, timeout=5000)
     assert model.cached_blocks <= 2  # only what the view painted
     view = workspace.table_view
     view.scrollToBottom()
@@ -120,7 +123,7 @@ def test_open_200k_row_csv_keeps_only_fetched_blocks(qtbot: object, workspace: E
     assert model.cached_blocks <= 6
     assert model.cached_blocks * model.block_size < 2_000  # never more than a few blocks of 200k rows
     # The profile panel fills in from its own job.
-    qtbot.waitUntil(lambda: workspace.current_profile() is not None, timeout=60000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.current_profile() is not None, timeout=60000)
     profile_model = workspace.profile_model
     assert profile_model is not None and profile_model.rowCount() == 4
     types = {profile_model.value(r, 0): profile_model.value(r, 1) for r in range(4)}
@@ -129,11 +132,11 @@ def test_open_200k_row_csv_keeps_only_fetched_blocks(qtbot: object, workspace: E
     workspace.hide()
 
 
-def qapp_process(qtbot: object) -> None:
-    qtbot.wait(50)  # type: ignore[attr-defined]
+def qapp_process(qtbot: QtBot) -> None:
+    qtbot.wait(50)
 
 
-def test_open_xlsx_sheet_picker(qtbot: object, workspace: ExcelWorkspace, tmp_path: Path) -> None:
+def test_open_xlsx_sheet_picker(qtbot: QtBot, workspace: ExcelWorkspace, tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -158,25 +161,25 @@ def test_open_xlsx_sheet_picker(qtbot: object, workspace: ExcelWorkspace, tmp_pa
     assert path.read_bytes() == before  # the user's file is never changed
 
 
-def test_bad_file_is_one_line_error(qtbot: object, workspace: ExcelWorkspace, tmp_path: Path) -> None:
+def test_bad_file_is_one_line_error(qtbot: QtBot, workspace: ExcelWorkspace, tmp_path: Path) -> None:
     path = tmp_path / "fake.xlsx"
     path.write_text("not a workbook")
     errors: list[str] = []
     workspace.sig_error.connect(errors.append)
     workspace.open_file(path)
-    qtbot.waitUntil(lambda: bool(errors), timeout=20000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
     assert "fake.xlsx" in errors[0] and "\n" not in errors[0]
     assert workspace.db is None
 
 
-def test_chart_choice_and_drawing(qtbot: object) -> None:
+def test_chart_choice_and_drawing(qtbot: QtBot) -> None:
     bars = chart_from_table(["region", "total"], [["North", 10.0], ["South", 30.0], ["East", None]])
     assert bars is not None and bars.kind == "bar" and bars.labels == ["North", "South"]
     line = chart_from_table(["month", "sales"], [["2024-02", 5], ["2024-01", 3], ["2024-03", 9]])
     assert line is not None and line.kind == "line" and line.labels == ["2024-01", "2024-02", "2024-03"]
     assert chart_from_table(["name"], [["a"], ["b"]]) is None
     widget = ChartWidget()
-    qtbot.addWidget(widget)  # type: ignore[attr-defined]
+    qtbot.addWidget(widget)
     for data in (bars, line, None):
         widget.set_chart(data)
         image = widget.grab_image(QSize(300, 200), ratio=2.0)
@@ -189,7 +192,7 @@ def test_untraceable_numbers_are_marked() -> None:
     assert "&lt;b&gt;" in marked and ">30<" not in marked
 
 
-def test_show_answer_fills_sql_result_chart_and_warning(qtbot: object, workspace: ExcelWorkspace) -> None:
+def test_show_answer_fills_sql_result_chart_and_warning(qtbot: QtBot, workspace: ExcelWorkspace) -> None:
     answer = {"question": "Which region sold most?", "sql": "SELECT region, sum(q3) AS total FROM t GROUP BY 1",
               "columns": ["region", "total"], "rows": [["North", 10], ["South", 30]],
               "answer": "South sold 30, and 99 more.", "untraceable_numbers": ["99"]}
@@ -206,7 +209,7 @@ def test_show_answer_fills_sql_result_chart_and_warning(qtbot: object, workspace
     assert not workspace.warning_label.isHidden() and workspace.result_model.rowCount() == 2
 
 
-def test_report_refuses_to_overwrite_the_open_file(qtbot: object, workspace: ExcelWorkspace,
+def test_report_refuses_to_overwrite_the_open_file(qtbot: QtBot, workspace: ExcelWorkspace,
                                                    tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "small.csv", 20)
     _open(qtbot, workspace, path)
@@ -216,7 +219,7 @@ def test_report_refuses_to_overwrite_the_open_file(qtbot: object, workspace: Exc
     assert errors and "small.csv" in errors[0]
 
 
-def test_cancel_open_mid_job(qtbot: object, workspace: ExcelWorkspace, tmp_path: Path) -> None:
+def test_cancel_open_mid_job(qtbot: QtBot, workspace: ExcelWorkspace, tmp_path: Path) -> None:
     path = _write_csv(tmp_path / "mid.csv", 200_000)
     busy: list[bool] = []
     workspace.sig_busy.connect(busy.append)
@@ -224,7 +227,7 @@ def test_cancel_open_mid_job(qtbot: object, workspace: ExcelWorkspace, tmp_path:
     assert workspace.is_busy()
     workspace.cancel()
     assert not workspace.is_busy() and busy[-1] is False
-    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=60000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=60000)
     assert workspace.db is None and workspace.table_model is None
 
 
@@ -249,15 +252,15 @@ def _sales_book(path: Path) -> Path:
     return path
 
 
-def _responder(request: dict) -> object:
+def _responder(request: dict) -> object:  # type: ignore[type-arg]
     if request.get("response_format"):
         return {"sql": 'SELECT "Region", sum("Q3") AS total FROM "Sales" GROUP BY 1 ORDER BY total DESC'}
     return "South sold the most: 30 units, 77 more than last year."
 
 
 def test_ask_question_streams_answer_sql_result_and_saves_report(
-        qtbot: object, workspace: ExcelWorkspace, tmp_path: Path, fake_server: object, fake_profile: str) -> None:
-    fake_server.set_default(_responder)  # type: ignore[attr-defined]
+        qtbot: QtBot, workspace: ExcelWorkspace, tmp_path: Path, fake_server: FakeOpenAIServer, fake_profile: str) -> None:
+    fake_server.set_default(_responder)
     path = _sales_book(tmp_path / "sales.xlsx")
     before = path.read_bytes()
     _open(qtbot, workspace, path)
@@ -268,7 +271,7 @@ def test_ask_question_streams_answer_sql_result_and_saves_report(
     workspace.answer_view.textChanged.connect(lambda: deltas.append(workspace.answer_view.toPlainText()))
     workspace.question_edit.setText("Which region sold the most in Q3?")
     workspace.run()
-    qtbot.waitUntil(lambda: bool(workspace.answers) or bool(errors), timeout=30000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(workspace.answers) or bool(errors), timeout=30000)
     assert not errors, errors
     result = workspace.answers[0]
     assert '"Sales"' in workspace.sql_view.toPlainText()
@@ -281,64 +284,64 @@ def test_ask_question_streams_answer_sql_result_and_saves_report(
     assert not workspace.warning_label.isHidden() and "77" in workspace.warning_label.text()
     assert workspace.history.count() == 1 and workspace.has_unsaved_work()
     assert any(r["task"] == "ask_sheet" and r["source"] == "app" for r in history_runs())
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
 
     report = tmp_path / "sales-report.xlsx"
     statuses: list[str] = []
     workspace.sig_status.connect(statuses.append)
     workspace.save_report_to(report)
-    qtbot.waitUntil(lambda: report.exists() or bool(errors), timeout=30000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: report.exists() or bool(errors), timeout=30000)
     assert not errors, errors
-    qtbot.waitUntil(lambda: not workspace.has_unsaved_work(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not workspace.has_unsaved_work(), timeout=5000)
     from openpyxl import load_workbook
 
     names = load_workbook(report).sheetnames
     assert len(names) >= 2 and path.read_bytes() == before
     # Saving again without confirmation is refused with the one-line error; the report is kept.
     workspace.save_report_to(report)
-    qtbot.waitUntil(lambda: bool(errors), timeout=30000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors), timeout=30000)
     assert "sales-report.xlsx" in errors[0] and "\n" not in errors[0]
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
 
 
-def test_cancel_question_mid_stream(qtbot: object, workspace: ExcelWorkspace, tmp_path: Path,
-                                    fake_server: object, fake_profile: str) -> None:
-    fake_server.set_default(_responder)  # type: ignore[attr-defined]
+def test_cancel_question_mid_stream(qtbot: QtBot, workspace: ExcelWorkspace, tmp_path: Path,
+                                    fake_server: FakeOpenAIServer, fake_profile: str) -> None:
+    fake_server.set_default(_responder)
     path = _sales_book(tmp_path / "sales.xlsx")
     _open(qtbot, workspace, path)
-    qtbot.waitUntil(lambda: workspace.current_profile() is not None, timeout=30000)  # type: ignore[attr-defined]
-    fake_server.latency = 3.0  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.current_profile() is not None, timeout=30000)
+    fake_server.latency = 3.0
     workspace.profile_name = lambda: fake_profile  # type: ignore[method-assign]
     workspace.question_edit.setText("Which region sold the most?")
     workspace.run()
     assert workspace.is_busy()
-    assert fake_server.wait_for_requests(1, timeout=10)  # type: ignore[attr-defined]
+    assert fake_server.wait_for_requests(1, timeout=10)
     workspace.cancel()
     assert not workspace.is_busy()
-    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=15000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=15000)
     assert workspace.answers == [] and workspace.answer_view.toPlainText() == ""
 
 
-def test_language_switch_retranslates(qtbot: object, runner: Runner) -> None:
+def test_language_switch_retranslates(qtbot: QtBot, runner: Runner) -> None:
     from ui.i18n import install_language
     from ui.workspaces.powerpoint import PowerPointWorkspace
 
     excel, deck = ExcelWorkspace(runner), PowerPointWorkspace(runner)
     for ws in (excel, deck):
-        qtbot.addWidget(ws)  # type: ignore[attr-defined]
+        qtbot.addWidget(ws)
     try:
         install_language("zh_CN")
-        qtbot.waitUntil(lambda: excel.ask_button.text() == "提问", timeout=5000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: excel.ask_button.text() == "提问", timeout=5000)
         assert excel.title() == "Excel" and excel.left_tabs.tabText(1) == "表格概况"
         assert deck.generate_button.text() == "生成大纲"
         assert deck.model.headerData(0, Qt.Orientation.Horizontal) == "幻灯片 / 要点"
     finally:
         install_language("en")
-    qtbot.waitUntil(lambda: excel.ask_button.text() == "Ask", timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: excel.ask_button.text() == "Ask", timeout=5000)
     assert deck.generate_button.text() == "Generate outline"
 
 
-def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: object) -> None:
+def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: QtBot) -> None:
     import duckdb
     from PySide6.QtWidgets import QTableView
 
@@ -350,15 +353,15 @@ def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: object) -> N
     source = DuckDBRowSource(con, "big")
     model = LazyTableModel(source, block_size=256, max_blocks=16)
     view = QTableView()
-    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
     view.setModel(model)
     view.resize(600, 400)
     view.show()
-    qtbot.waitExposed(view)  # type: ignore[attr-defined]
+    qtbot.waitExposed(view)
     assert model.rowCount() == 1_000_000
     for row in (0, 250_000, 999_999, 500_000, 999_000):
         view.scrollTo(model.index(row, 0))
-        qtbot.waitUntil(lambda r=row: model.data(model.index(r, 2)) == f"row {r}", timeout=5000)  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda r=row: model.data(model.index(r, 2)) == f"row {r}", timeout=5000)  # type: ignore[misc]
     assert model.cached_blocks <= 16
     assert model.blocks_fetched < 40  # a handful of 256-row blocks, not 1,000,000 rows
     source.close()
@@ -367,7 +370,7 @@ def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: object) -> N
     view.hide()
 
 
-def test_numbers_as_people_read_them_and_claims_marked(qtbot: object, workspace: ExcelWorkspace) -> None:
+def test_numbers_as_people_read_them_and_claims_marked(qtbot: QtBot, workspace: ExcelWorkspace) -> None:
     from PySide6.QtGui import QGuiApplication
 
     answer = {"question": "哪个区域销售额最高？", "sql": 'SELECT "区域", SUM("销售额") AS "总额" FROM t GROUP BY 1',

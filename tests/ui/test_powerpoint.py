@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtTest import QAbstractItemModelTester
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import history_runs
+from tests.fake_openai_server import FakeOpenAIServer
 from ui.item_models.outline_tree import NOTES_ROLE, Bullet, OutlineModel, Slide
 from ui.runner import Runner
 from ui.workspaces.powerpoint import PowerPointWorkspace
@@ -29,16 +32,16 @@ OUTLINE = {
 
 
 @pytest.fixture
-def runner(qapp: object) -> Iterator[Runner]:
+def runner(qapp: QApplication) -> Iterator[Runner]:
     r = Runner()
     yield r
     assert r.shutdown(5000)
 
 
 @pytest.fixture
-def workspace(qtbot: object, runner: Runner) -> PowerPointWorkspace:
+def workspace(qtbot: QtBot, runner: Runner) -> PowerPointWorkspace:
     ws = PowerPointWorkspace(runner)
-    qtbot.addWidget(ws)  # type: ignore[attr-defined]
+    qtbot.addWidget(ws)
     return ws
 
 
@@ -53,7 +56,7 @@ def _titles(model: OutlineModel) -> list[str]:
     return [s.title for s in model.slides]
 
 
-def test_drag_reorder_slides_through_mime(qapp: object) -> None:
+def test_drag_reorder_slides_through_mime(qapp: QApplication) -> None:
     model = _model()
     mime = model.mimeData([model.index(2, 0)])
     assert model.canDropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
@@ -68,7 +71,7 @@ def test_drag_reorder_slides_through_mime(qapp: object) -> None:
     assert _titles(model) == ["Numbers", "Plans", "Agenda"]
 
 
-def test_drag_bullets_within_and_between_slides(qapp: object) -> None:
+def test_drag_bullets_within_and_between_slides(qapp: QApplication) -> None:
     model = _model()
     numbers = model.index(1, 0)
     # "by 12%" above "Tickets up" in the same slide.
@@ -85,7 +88,7 @@ def test_drag_bullets_within_and_between_slides(qapp: object) -> None:
     assert not model.dropMimeData(mime, Qt.DropAction.MoveAction, 0, 0, QModelIndex())
 
 
-def test_move_rows_and_edits(qapp: object) -> None:
+def test_move_rows_and_edits(qapp: QApplication) -> None:
     model = _model()
     assert model.moveRows(QModelIndex(), 0, 1, QModelIndex(), 3)
     assert _titles(model) == ["Numbers", "Plans", "Agenda"]
@@ -113,18 +116,18 @@ def test_move_rows_and_edits(qapp: object) -> None:
     assert parse_outline(write_outline(outline)) == outline
 
 
-def test_generate_outline_from_topic(qtbot: object, workspace: PowerPointWorkspace, fake_server: object,
+def test_generate_outline_from_topic(qtbot: QtBot, workspace: PowerPointWorkspace, fake_server: FakeOpenAIServer,
                                      fake_profile: str) -> None:
     reply = {"title": "Onboarding", "subtitle": "For new staff", "slides": [
         {"title": "Welcome", "layout": "content", "bullets": [{"text": "Who we are", "sub": ["Since 1999"]}],
          "notes": "Smile."},
         {"title": "Next steps", "layout": "closing", "bullets": [{"text": "Meet your buddy"}], "notes": "Thanks."},
     ]}
-    fake_server.set_default(json.dumps(reply))  # type: ignore[attr-defined]
+    fake_server.set_default(json.dumps(reply))
     workspace.topic_edit.setPlainText("Onboarding for new staff")
     workspace.slides_spin.setValue(3)
     workspace.profile_name = lambda: fake_profile  # type: ignore[method-assign]
-    with qtbot.waitSignal(workspace.model.modelReset, timeout=15000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(workspace.model.modelReset, timeout=15000):
         workspace.run()
     assert [s.title for s in workspace.model.slides] == ["Welcome", "Next steps"]
     assert [(b.text, b.level) for b in workspace.model.slides[0].bullets] == [("Who we are", 0), ("Since 1999", 1)]
@@ -132,14 +135,14 @@ def test_generate_outline_from_topic(qtbot: object, workspace: PowerPointWorkspa
     assert any(r["task"] == "outline" and r["source"] == "app" for r in history_runs())
     assert workspace.preview.count() == 3  # the title slide and two slides, as built
     assert workspace.has_unsaved_work()
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
     workspace.tone_combo.setEditText("playful")
     workspace.retranslate()  # a language switch keeps the form and the outline
     assert workspace._tone() == "playful" and workspace.model.rowCount() == 2
     assert workspace.source_request() is not None
 
 
-def test_build_then_reopen_with_python_pptx(qtbot: object, workspace: PowerPointWorkspace, tmp_path: Path,
+def test_build_then_reopen_with_python_pptx(qtbot: QtBot, workspace: PowerPointWorkspace, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import ui.workspaces.powerpoint as pp
 
@@ -149,8 +152,8 @@ def test_build_then_reopen_with_python_pptx(qtbot: object, workspace: PowerPoint
     statuses: list[str] = []
     workspace.sig_status.connect(statuses.append)
     workspace.build_to(target)
-    qtbot.waitUntil(lambda: workspace.last_saved is not None, timeout=20000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.last_saved is not None, timeout=20000)
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
     from pptx import Presentation
 
     prs = Presentation(str(target))
@@ -160,23 +163,23 @@ def test_build_then_reopen_with_python_pptx(qtbot: object, workspace: PowerPoint
     assert any(str(target) in s for s in statuses)
     # Re-open the built deck in the editor: read-deck gives the outline back.
     other = PowerPointWorkspace(workspace.runner)
-    qtbot.addWidget(other)  # type: ignore[attr-defined]
-    with qtbot.waitSignal(other.model.modelReset, timeout=20000):  # type: ignore[attr-defined]
+    qtbot.addWidget(other)
+    with qtbot.waitSignal(other.model.modelReset, timeout=20000):
         other.open_file(target)
     assert other.model.deck_title == "Q3 review"
     assert [s.title for s in other.model.slides] == ["Agenda", "Numbers", "Plans"]
     assert other.model.slides[1].notes == "Mention the new channel."
-    qtbot.waitUntil(lambda: not other.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not other.is_busy(), timeout=5000)
 
     # A second build to the same file without confirmation is refused with the one-line error.
     errors: list[str] = []
     workspace.sig_error.connect(errors.append)
     workspace.build_to(target)
-    qtbot.waitUntil(lambda: bool(errors), timeout=20000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors), timeout=20000)
     assert "\n" not in errors[0] and "out.pptx" in errors[0]
 
 
-def test_build_in_corpus_template(qtbot: object, workspace: PowerPointWorkspace, tmp_path: Path,
+def test_build_in_corpus_template(qtbot: QtBot, workspace: PowerPointWorkspace, tmp_path: Path,
                                   corpus_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import ui.workspaces.powerpoint as pp
 
@@ -188,8 +191,8 @@ def test_build_in_corpus_template(qtbot: object, workspace: PowerPointWorkspace,
     errors: list[str] = []
     workspace.sig_error.connect(errors.append)
     workspace.build_to(tmp_path / "templated.pptx")
-    qtbot.waitUntil(lambda: workspace.last_saved is not None or bool(errors), timeout=30000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.last_saved is not None or bool(errors), timeout=30000)
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
     if errors:  # a template without a usable layout is refused with one line, never a traceback
         assert "\n" not in errors[0]
     else:
@@ -198,7 +201,7 @@ def test_build_in_corpus_template(qtbot: object, workspace: PowerPointWorkspace,
         assert len(Presentation(str(tmp_path / "templated.pptx")).slides) >= 4
 
 
-def test_open_corpus_deck_or_one_line_error(qtbot: object, workspace: PowerPointWorkspace,
+def test_open_corpus_deck_or_one_line_error(qtbot: QtBot, workspace: PowerPointWorkspace,
                                             corpus_dir: Path) -> None:
     deck = corpus_dir / "pptx" / "cht-charts.pptx"
     errors: list[str] = []
@@ -206,17 +209,17 @@ def test_open_corpus_deck_or_one_line_error(qtbot: object, workspace: PowerPoint
     resets: list[int] = []
     workspace.model.modelReset.connect(lambda: resets.append(1))
     workspace.open_file(deck)
-    qtbot.waitUntil(lambda: bool(errors) or bool(resets), timeout=20000)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors) or bool(resets), timeout=20000)
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
     if errors:
         assert "\n" not in errors[0]
     else:
         assert workspace.model.rowCount() + int(bool(workspace.model.deck_title)) > 0
 
 
-def test_cancel_generate_mid_job(qtbot: object, workspace: PowerPointWorkspace, fake_server: object,
+def test_cancel_generate_mid_job(qtbot: QtBot, workspace: PowerPointWorkspace, fake_server: FakeOpenAIServer,
                                  fake_profile: str) -> None:
-    fake_server.latency = 3.0  # type: ignore[attr-defined]
+    fake_server.latency = 3.0
     workspace.text_edit.setPlainText("Some notes to turn into slides.")
     workspace.source_tabs.setCurrentIndex(1)
     workspace.profile_name = lambda: fake_profile  # type: ignore[method-assign]
@@ -224,16 +227,16 @@ def test_cancel_generate_mid_job(qtbot: object, workspace: PowerPointWorkspace, 
     workspace.sig_busy.connect(busy.append)
     workspace.run()
     assert workspace.is_busy()
-    assert fake_server.wait_for_requests(1, timeout=10)  # type: ignore[attr-defined]
+    assert fake_server.wait_for_requests(1, timeout=10)
     workspace.cancel()
     assert not workspace.is_busy()
     assert busy[0] is True and busy[-1] is False
     assert workspace.model.rowCount() == 0  # nothing applied from the cancelled job
-    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=15000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=15000)
 
 
 @pytest.mark.soffice
-def test_rendered_previews_with_libreoffice(qtbot: object, tmp_path: Path) -> None:
+def test_rendered_previews_with_libreoffice(qtbot: QtBot, tmp_path: Path) -> None:
     from copilot.cancel import CancelToken
     from copilot.documents.decks.build import build_presentation, save_deck
     from copilot.documents.decks.render import can_render, render_deck
@@ -252,13 +255,13 @@ def test_rendered_previews_with_libreoffice(qtbot: object, tmp_path: Path) -> No
     from ui.widgets.slide_preview import SlidePreview
 
     preview = SlidePreview()
-    qtbot.addWidget(preview)  # type: ignore[attr-defined]
+    qtbot.addWidget(preview)
     preview.show_images(done.result)  # type: ignore[arg-type]
     assert preview.rendered and preview.count() == 4
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # Qt's QPoint event constructors
-def test_outline_view_drop_moves_once(qtbot: object) -> None:
+def test_outline_view_drop_moves_once(qtbot: QtBot) -> None:
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 
@@ -266,7 +269,7 @@ def test_outline_view_drop_moves_once(qtbot: object) -> None:
 
     model = _model()
     view = OutlineView()
-    qtbot.addWidget(view)  # type: ignore[attr-defined]
+    qtbot.addWidget(view)
     view.setModel(model)
     view.resize(400, 300)
     view.expandAll()
@@ -275,11 +278,11 @@ def test_outline_view_drop_moves_once(qtbot: object) -> None:
     point = QPointF(rect.center().x(), rect.top() + 1)  # the upper edge of "Numbers": above it
 
     class Move(QDragMoveEvent):
-        def source(self) -> object:
+        def source(self) -> object:  # type: ignore[override]
             return view
 
     class Drop(QDropEvent):
-        def source(self) -> object:
+        def source(self) -> object:  # type: ignore[override]
             return view
 
     buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
@@ -296,27 +299,27 @@ def test_outline_view_drop_moves_once(qtbot: object) -> None:
     assert not foreign.isAccepted() and len(model.slides) == 3
 
 
-def test_review_opened_deck(qtbot: object, workspace: PowerPointWorkspace, tmp_path: Path, fake_server: object,
+def test_review_opened_deck(qtbot: QtBot, workspace: PowerPointWorkspace, tmp_path: Path, fake_server: FakeOpenAIServer,
                             fake_profile: str) -> None:
     from copilot.documents.decks.build import build_presentation, save_deck
 
     prs, _ = build_presentation(_model().to_outline())
     deck = save_deck(prs, tmp_path / "review.pptx")
-    fake_server.set_default(json.dumps({"summary": "Clear deck; add a conclusion.", "issues": [  # type: ignore[attr-defined]
+    fake_server.set_default(json.dumps({"summary": "Clear deck; add a conclusion.", "issues": [
         {"slide": 3, "kind": "conclusion", "message": "No closing summary."}]}))
     workspace.profile_name = lambda: fake_profile  # type: ignore[method-assign]
     assert not workspace.review_button.isEnabled()
-    with qtbot.waitSignal(workspace.model.modelReset, timeout=20000):  # type: ignore[attr-defined]
+    with qtbot.waitSignal(workspace.model.modelReset, timeout=20000):
         workspace.open_file(deck)
-    qtbot.waitUntil(lambda: workspace.review_button.isEnabled(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.review_button.isEnabled(), timeout=5000)
     workspace.review()
-    qtbot.waitUntil(lambda: "No closing summary." in workspace.review_view.toPlainText(),  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "No closing summary." in workspace.review_view.toPlainText(),
                     timeout=20000)
     assert "Clear deck" in workspace.review_view.toPlainText()
-    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: not workspace.is_busy(), timeout=5000)
 
 
-def test_save_outline_markdown_round_trips(qtbot: object, workspace: PowerPointWorkspace, tmp_path: Path) -> None:
+def test_save_outline_markdown_round_trips(qtbot: QtBot, workspace: PowerPointWorkspace, tmp_path: Path) -> None:
     from copilot.documents.decks.outline import read_outline_file
 
     workspace.model.set_outline(OUTLINE)
@@ -324,18 +327,18 @@ def test_save_outline_markdown_round_trips(qtbot: object, workspace: PowerPointW
     statuses: list[str] = []
     workspace.sig_status.connect(statuses.append)
     workspace.save_outline_to(target)
-    qtbot.waitUntil(lambda: target.exists(), timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: target.exists(), timeout=10000)
     assert read_outline_file(target) == workspace.model.to_outline()
-    qtbot.waitUntil(lambda: any(str(target) in s for s in statuses), timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: any(str(target) in s for s in statuses), timeout=5000)
     errors: list[str] = []
     workspace.sig_error.connect(errors.append)
     workspace.save_outline_to(target)  # exists: refused, one line
-    qtbot.waitUntil(lambda: bool(errors), timeout=10000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: bool(errors), timeout=10000)
     assert "deck.md" in errors[0] and "\n" not in errors[0]
     # The .md opens back into the editor.
     other = PowerPointWorkspace(workspace.runner)
-    qtbot.addWidget(other)  # type: ignore[attr-defined]
-    with qtbot.waitSignal(other.model.modelReset, timeout=10000):  # type: ignore[attr-defined]
+    qtbot.addWidget(other)
+    with qtbot.waitSignal(other.model.modelReset, timeout=10000):
         other.open_file(target)
     assert [s.title for s in other.model.slides] == ["Agenda", "Numbers", "Plans"]
-    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=5000)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: workspace.runner.active_workers() == 0, timeout=5000)

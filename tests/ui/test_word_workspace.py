@@ -5,10 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from tests.conftest import history_runs
+from tests.fake_openai_server import FakeOpenAIServer
 from tests.test_polish_fakes import change_number, model
 from tests.ui.conftest import make_docx
+from ui.main_window import MainWindow
+from ui.workspaces.base import Workspace
+from ui.workspaces.word import WordWorkspace
 
 TEXTS = [
     "Please review the draft before Friday.",
@@ -22,98 +27,100 @@ def _swap(text: str) -> str:
     return text.replace("draft", "revised draft").replace("Please", "Kindly")
 
 
-def _wait_idle(qtbot: object, ws: object, timeout: int = 15000) -> None:
-    qtbot.waitUntil(lambda: not ws.is_busy(), timeout=timeout)  # type: ignore[attr-defined]
+def _wait_idle(qtbot: QtBot, ws: Workspace, timeout: int = 15000) -> None:
+    qtbot.waitUntil(lambda: not ws.is_busy(), timeout=timeout)
 
 
 @pytest.fixture
-def word(window: object, qtbot: object, tmp_path: Path) -> object:
+def word(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> object:
     src = make_docx(tmp_path / "memo.docx", TEXTS)
-    assert window.open_path(src)  # type: ignore[attr-defined]
-    ws = window.workspaces["word"]  # type: ignore[attr-defined]
+    assert window.open_path(src)
+    ws = window.workspaces["word"]
     _wait_idle(qtbot, ws)
     return ws
 
 
-def test_open_shows_paragraphs(word: object) -> None:
-    assert [p.text for p in word.paragraphs] == TEXTS  # type: ignore[attr-defined]
-    assert word.model.rowCount() == 4  # type: ignore[attr-defined]
-    assert "memo.docx" in word.file_label.text()  # type: ignore[attr-defined]
+def test_open_shows_paragraphs(word: WordWorkspace) -> None:
+    assert [p.text for p in word.paragraphs] == TEXTS
+    assert word.model.rowCount() == 4
+    assert "memo.docx" in word.file_label.text()
     # Before any run the bar is idle: the paragraph count, not "0 / 1 paragraphs".
-    assert word.progress.value() == 0  # type: ignore[attr-defined]
-    assert word.progress.text() == "4 paragraphs"  # type: ignore[attr-defined]
+    assert word.progress.value() == 0
+    assert word.progress.text() == "4 paragraphs"
 
 
-def test_polish_review_accept_reject_and_save(word: object, qtbot: object, fake_server: object,
+def test_polish_review_accept_reject_and_save(word: WordWorkspace, qtbot: QtBot, fake_server: FakeOpenAIServer,
                                               tmp_path: Path) -> None:
     import docx
 
-    fake_server.set_default(model(_swap))  # type: ignore[attr-defined]
-    word.run()  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: word.result is not None, timeout=20000)  # type: ignore[attr-defined]
-    counts = word.model.counts()  # type: ignore[attr-defined]
+    fake_server.set_default(model(_swap))
+    word.run()
+    qtbot.waitUntil(lambda: word.result is not None, timeout=20000)
+    counts = word.model.counts()
     assert counts["changed"] == 2 and counts["accepted"] == 2
     polish = [r for r in history_runs() if r["task"] == "polish"]
     assert polish and polish[0]["source"] == "app" and polish[0]["status"] == "ok"
-    assert word.progress.value() == word.progress.maximum()  # type: ignore[attr-defined]
+    assert word.progress.value() == word.progress.maximum()
     # The review shows deletions struck through and insertions in green.
-    left, right = word.model.diff(0)  # type: ignore[attr-defined]
+    left, right = word.model.diff(0)
     assert "line-through" in left and "Please" in left
     assert "Kindly" in right and "#1b7f2a" in right
     # Reject the first change, keep the second.
-    word.decide([0], "rejected")  # type: ignore[attr-defined]
-    assert word.model.counts()["accepted"] == 1  # type: ignore[attr-defined]
-    assert "1 accepted" in word.summary_label.text()  # type: ignore[attr-defined]
+    word.decide([0], "rejected")
+    assert word.model.counts()["accepted"] == 1
+    assert "1 accepted" in word.summary_label.text()
 
     out = tmp_path / "memo.reviewed.docx"
-    word.save_to(out, "clean")  # type: ignore[attr-defined]
+    word.save_to(out, "clean")
     _wait_idle(qtbot, word)
     texts = [p.text for p in docx.Document(str(out)).paragraphs]
     assert texts[0] == TEXTS[0]  # rejected: unchanged
     assert texts[3] == "Thanks for the good work on the revised draft."
 
     tracked = tmp_path / "memo.tracked.docx"
-    word._decide_all("accepted")  # type: ignore[attr-defined]
-    word.save_to(tracked, "track")  # type: ignore[attr-defined]
+    word._decide_all("accepted")
+    word.save_to(tracked, "track")
     _wait_idle(qtbot, word)
     xml = docx.Document(str(tracked)).element.xml
     assert "w:ins" in xml and "w:del" in xml and "Kindly" in xml
     assert (tmp_path / "memo.docx").read_bytes() != tracked.read_bytes()
 
 
-def test_guard_rejections_are_listed_with_reasons(word: object, qtbot: object, fake_server: object) -> None:
-    fake_server.set_default(model(change_number))  # type: ignore[attr-defined]
-    word.run()  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: word.result is not None, timeout=20000)  # type: ignore[attr-defined]
-    assert word.guard_list.count() >= 1  # type: ignore[attr-defined]
-    text = word.guard_list.item(0).text()  # type: ignore[attr-defined]
+def test_guard_rejections_are_listed_with_reasons(word: WordWorkspace, qtbot: QtBot, fake_server: FakeOpenAIServer) -> None:
+    fake_server.set_default(model(change_number))
+    word.run()
+    qtbot.waitUntil(lambda: word.result is not None, timeout=20000)
+    assert word.guard_list.count() >= 1
+    text = word.guard_list.item(0).text()
     assert text.startswith("¶") and "number" in text.lower()
-    assert word.model.counts()["changed"] == 0  # type: ignore[attr-defined]
+    assert word.model.counts()["changed"] == 0
 
 
-def test_cancel_mid_job_drops_results(window: object, qtbot: object, fake_server: object, tmp_path: Path) -> None:
-    fake_server.latency = 0.5  # type: ignore[attr-defined]
-    fake_server.set_default(model(_swap))  # type: ignore[attr-defined]
+def test_cancel_mid_job_drops_results(window: MainWindow, qtbot: QtBot, fake_server: FakeOpenAIServer, tmp_path: Path) -> None:
+    fake_server.latency = 0.5
+    fake_server.set_default(model(_swap))
     src = make_docx(tmp_path / "long.docx", [f"Paragraph {i} please read the draft." for i in range(40)])
-    window.open_path(src)  # type: ignore[attr-defined]
-    ws = window.workspaces["word"]  # type: ignore[attr-defined]
+    window.open_path(src)
+    ws = window.workspaces["word"]
+    assert isinstance(ws, WordWorkspace)
     _wait_idle(qtbot, ws)
     ws.run()
     qtbot.waitUntil(lambda: ws.progress.maximum() > 1, timeout=10000)
     assert ws.cancel_button.isEnabled()
-    window._on_cancel()  # type: ignore[attr-defined]  # Esc
+    window._on_cancel()  # Esc
     assert not ws.is_busy() and ws.run_button.isEnabled()
     assert "cancel" in ws.eta_label.text().lower()
     qtbot.wait(300)
     assert ws.result is None
 
 
-def test_error_shows_the_cli_one_line_in_the_banner(word: object, qtbot: object,
+def test_error_shows_the_cli_one_line_in_the_banner(word: WordWorkspace, qtbot: QtBot,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(type(word), "profile_name", lambda self: "no-such-profile")
-    word.run()  # type: ignore[attr-defined]
-    window = word.window()  # type: ignore[attr-defined]
+    word.run()
+    window = word.window()
+    assert isinstance(window, MainWindow)
     qtbot.waitUntil(lambda: bool(window.banner.text()), timeout=10000)
     text = window.banner.text()
     assert "no-such-profile" in text and "\n" not in text and "Traceback" not in text
-    assert word.run_button.isEnabled()  # type: ignore[attr-defined]
+    assert word.run_button.isEnabled()
