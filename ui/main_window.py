@@ -39,8 +39,8 @@ if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 
     from copilot.history import HistoryEntry
-    from ui.widgets.text_result import TextResultDialog
     from ui.history_view import HistoryWindow
+    from ui.widgets.text_result import TextResultDialog
 
 __all__ = ["WORKSPACES", "MainWindow", "WorkspaceSwitcher"]
 
