@@ -66,6 +66,9 @@ NARRATIONS: list[tuple[str, str, list[str]]] = [
     ("en", "South is not the highest region.", []),
     ("en", "Sales in West were higher than in South.", ["West (1,197,029.38) is not higher than South"]),
     ("en", "Sales in East were higher than in North.", []),
+    ("en", "East led with 2,403,821.89, followed by North at 1,898,878.32. South came third.", []),
+    ("en", "South had the highest sales. East was second, at 2,403,821.89.",
+     ["South is not the highest in the result; East is", "East ranks 1st by Total in the result, not 2nd"]),
 ]
 
 

@@ -3,7 +3,7 @@
 Used by the 1024 × 700 layout test (tests/ui/test_layout.py) and the screenshot tour
 (tools/screenshot_tour.py): every visible button, label, combo box and tab of a window must get at
 least its size hint's width, unless it elides by design (listed in ``ELIDES_BY_DESIGN`` by object
-name: a file path that shortens with "…", the status line).
+name; none today — labels that can be long wrap instead).
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QTabBar, QWidg
 __all__ = ["ELIDES_BY_DESIGN", "clipped_widgets"]
 
 # Object names of widgets that shorten their text on purpose (full text in a tooltip).
-ELIDES_BY_DESIGN = frozenset({
-    "fileLabel",  # a document's path: elided in the middle, the tooltip has it all
-    "modelIndicator",  # long model names elide; the tooltip has profile, model and server
-})
+# None today: long file names and counts wrap instead (word-wrapped labels are not checked).
+ELIDES_BY_DESIGN: frozenset[str] = frozenset()
 
 
 def _name(widget: QWidget, names: dict[int, str]) -> str:

@@ -697,6 +697,89 @@
     </message>
   </context>
   <context>
+    <name>Placeholders</name>
+    <message>
+      <source>field</source>
+      <translation>域</translation>
+    </message>
+    <message>
+      <source>footnote</source>
+      <translation>脚注</translation>
+    </message>
+    <message>
+      <source>endnote</source>
+      <translation>尾注</translation>
+    </message>
+    <message>
+      <source>image</source>
+      <translation>图片</translation>
+    </message>
+    <message>
+      <source>object</source>
+      <translation>对象</translation>
+    </message>
+    <message>
+      <source>link</source>
+      <translation>链接</translation>
+    </message>
+    <message>
+      <source>equation</source>
+      <translation>公式</translation>
+    </message>
+    <message>
+      <source>comment</source>
+      <translation>批注</translation>
+    </message>
+    <message>
+      <source>protected</source>
+      <translation>受保护</translation>
+    </message>
+    <message>
+      <source>→ a tab</source>
+      <translation>→ 制表符</translation>
+    </message>
+    <message>
+      <source>↵ a line break</source>
+      <translation>↵ 换行</translation>
+    </message>
+    <message>
+      <source>a field (page number, date, cross-reference…), kept as it is</source>
+      <translation>域（页码、日期、交叉引用等），原样保留</translation>
+    </message>
+    <message>
+      <source>a footnote reference, kept as it is</source>
+      <translation>脚注引用，原样保留</translation>
+    </message>
+    <message>
+      <source>an endnote reference, kept as it is</source>
+      <translation>尾注引用，原样保留</translation>
+    </message>
+    <message>
+      <source>an image, kept as it is</source>
+      <translation>图片，原样保留</translation>
+    </message>
+    <message>
+      <source>an embedded object, kept as it is</source>
+      <translation>嵌入对象，原样保留</translation>
+    </message>
+    <message>
+      <source>a link, kept as it is</source>
+      <translation>链接，原样保留</translation>
+    </message>
+    <message>
+      <source>an equation, kept as it is</source>
+      <translation>公式，原样保留</translation>
+    </message>
+    <message>
+      <source>a comment anchor, kept as it is</source>
+      <translation>批注标记，原样保留</translation>
+    </message>
+    <message>
+      <source>protected content, kept as it is</source>
+      <translation>受保护的内容，原样保留</translation>
+    </message>
+  </context>
+  <context>
     <name>PowerPointWorkspace</name>
     <message>
       <source>Source</source>

@@ -60,6 +60,7 @@ from copilot.events import Done, Event, Notice, Progress, Started
 from copilot.tasks.polish.review import Paragraph, diff_html
 from ui.runner import Runner
 from ui.theme import icon, set_role
+from ui.widgets.placeholders import marker_legend, markers_html, markers_plain
 from ui.workspaces.base import Workspace
 
 __all__ = ["ReviewModel", "WordWorkspace"]
@@ -67,6 +68,9 @@ __all__ = ["ReviewModel", "WordWorkspace"]
 _Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
 HTML_ROLE = Qt.ItemDataRole.UserRole + 1
+ROW_MAX_LINES = 6  # a longer paragraph ends in "…" in its row
+DOC_MARGIN = 2  # QTextDocument margin in a review cell
+ROW_PADDING = 4 + 2 * DOC_MARGIN + 2  # the delegate's inset (4) + document margins + 2 px air
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 2
 
 ACCEPTED, REJECTED = "accepted", "rejected"
@@ -119,6 +123,13 @@ class ReviewModel(QAbstractTableModel):
         self._html.clear()
         self.endResetModel()
 
+    def clear_rendered(self) -> None:
+        """Forget the rendered HTML (the language of the markers changed)."""
+        if self._html:
+            self._html.clear()
+            if self.rows:
+                self.dataChanged.emit(self.index(0, 1), self.index(len(self.rows) - 1, 2))
+
     def row_index(self, number: int) -> int | None:
         return self._by_number.get(number)
 
@@ -130,11 +141,14 @@ class ReviewModel(QAbstractTableModel):
         if i not in self._html:
             row = self.rows[i]
             if self.has_diff(row):
-                self._html[i] = diff_html(row.para.text, row.rewrite)
+                left, right = diff_html(row.para.text, row.rewrite)
             else:
                 import html
 
-                self._html[i] = (html.escape(row.para.text), html.escape(row.rewrite))
+                left, right = html.escape(row.para.text), html.escape(row.rewrite)
+            # The text map's ⟦n⟧ tokens become markers (→, ↵, a "field"/"image"/… chip), never shown raw.
+            kinds = row.para.placeholders
+            self._html[i] = (markers_html(left, kinds), markers_html(right, kinds))
         return self._html[i]
 
     def set_decision(self, rows: list[int], decision: str) -> int:
@@ -188,12 +202,17 @@ class ReviewModel(QAbstractTableModel):
             if col == 0:
                 return str(row.para.number)
             if col == 1:
-                return row.para.text
+                return markers_plain(row.para.text, row.para.placeholders)
             if col == 2:
-                return row.rewrite
+                return markers_plain(row.rewrite, row.para.placeholders)
             return self._decision_text(row)
         if role == Qt.ItemDataRole.ToolTipRole and col == 3 and row.reason:
             return row.reason
+        if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
+            # The whole paragraph (a row shows at most ROW_MAX_LINES lines) and what its markers mean.
+            text = row.para.text if col == 1 else row.rewrite
+            legend = marker_legend(text, row.para.placeholders)
+            return markers_plain(text, row.para.placeholders) + ("\n\n" + legend if legend else "") or None
         if role == Qt.ItemDataRole.ForegroundRole and col == 3:
             if row.status == "changed":
                 return QColor("#1b7f2a") if row.decision == ACCEPTED else QColor("#c62828")
@@ -288,26 +307,62 @@ class HtmlDelegate(QStyledItemDelegate):
     def _render(html_text: str, width: int, height: int, color: QColor, font: QFont, ratio: float) -> QPixmap:
         doc = QTextDocument()
         doc.setDefaultFont(font)
+        doc.setDocumentMargin(DOC_MARGIN)
         doc.setHtml(html_text)
         doc.setTextWidth(width)
         pixmap = QPixmap(round(width * ratio), round(height * ratio))
         pixmap.setDevicePixelRatio(ratio)
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
-        painter.setClipRect(QRectF(0, 0, width, height))
+        # Whole lines only: a paragraph longer than the row ends in "…" (tooltip and detail panes have it all).
+        last = _last_fitting_line(doc, height) if doc.size().height() > height else None
+        painter.setClipRect(QRectF(0, 0, width, last[0] + last[2] if last else height))
         ctx = QAbstractTextDocumentLayout.PaintContext()
         ctx.palette.setColor(QPalette.ColorRole.Text, color)
         doc.documentLayout().draw(painter, ctx)
+        if last is not None:
+            top, end, line_height = last
+            painter.setFont(font)
+            ellipsis = painter.fontMetrics().horizontalAdvance("…") + 2
+            x = min(end, width - ellipsis)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Clear)
+            painter.fillRect(QRectF(x, top, width - x, line_height), Qt.GlobalColor.transparent)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+            painter.setPen(color)
+            painter.drawText(QRectF(x, top, ellipsis, line_height),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), "…")
         painter.end()
         return pixmap
 
     def sizeHint(self, option: QStyleOptionViewItem, index: _Index) -> QSize:
         base = super().sizeHint(option, index)
-        return QSize(base.width(), max(base.height(), option.fontMetrics.lineSpacing() * 3 + 6))
+        return QSize(base.width(), max(base.height(), option.fontMetrics.lineSpacing() + ROW_PADDING))
+
+
+def _last_fitting_line(doc: QTextDocument, height: float) -> tuple[float, float, float] | None:
+    """(top, right end, height) of the last line that fits in ``height``; None if none does."""
+    found = None
+    doc.size()  # lays the document out if it was not yet
+    block = doc.begin()
+    while block.isValid():
+        layout = block.layout()
+        origin = layout.position()
+        for i in range(layout.lineCount()):
+            line = layout.lineAt(i)
+            top = origin.y() + line.y()
+            if top + line.height() > height:
+                return found
+            found = (top, origin.x() + line.x() + line.naturalTextWidth(), line.height())
+        block = block.next()
+    return found
 
 
 class ReviewTable(QTableView):
-    """A table whose HtmlDelegate paints within a time budget per pass (see HtmlDelegate)."""
+    """A table whose HtmlDelegate paints within a time budget per pass (see HtmlDelegate).
+
+    Rows grow to fit their paragraph up to ROW_MAX_LINES lines (then "…"): only the rows on screen
+    are fitted, from one ``horizontalAdvance`` per cell — never a layout of 1,000 rows.
+    """
 
     # After this long into a pass no new cell is rendered (cells started go on; cached cells and
     # the rest of the table are drawn in full).
@@ -317,6 +372,62 @@ class ReviewTable(QTableView):
         super().__init__(parent)
         self.html_delegate = HtmlDelegate(self)
         self.setItemDelegate(self.html_delegate)
+        self._line_height: tuple[str, int] = ("", 0)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self.fit_visible_rows)
+        self.verticalScrollBar().valueChanged.connect(self._fit_timer.start)
+        self.horizontalHeader().sectionResized.connect(self._fit_timer.start)
+
+    def setModel(self, model: Any) -> None:
+        super().setModel(model)
+        if model is not None:
+            for signal in (model.modelReset, model.layoutChanged, model.rowsInserted, model.rowsRemoved,
+                           model.dataChanged):
+                signal.connect(self._fit_timer.start)
+        self._fit_timer.start()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._fit_timer.start()
+
+    def line_height(self) -> int:
+        """One laid-out line of review text: Chinese falls back to a CJK font with a taller line
+        than the widget font's ``lineSpacing``, so measure a line holding both, once per font."""
+        key = self.font().key()
+        if self._line_height[0] != key:
+            doc = QTextDocument()
+            doc.setDefaultFont(self.font())
+            doc.setDocumentMargin(0)
+            doc.setPlainText("中Ag")
+            self._line_height = (key, max(self.fontMetrics().lineSpacing(), round(doc.size().height())))
+        return self._line_height[1]
+
+    def fit_visible_rows(self) -> None:
+        """Heights for the rows on screen (and two beyond): the paragraph's lines, at most ROW_MAX_LINES."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return
+        first = max(0, self.rowAt(0))
+        last = self.rowAt(self.viewport().height() - 1)
+        last = model.rowCount() - 1 if last < 0 else min(model.rowCount() - 1, last + 2)
+        metrics = self.fontMetrics()
+        spacing = self.line_height()
+        widths = {c: self.columnWidth(c) - 8 - 2 * DOC_MARGIN for c in (1, 2)}
+        header = self.verticalHeader()
+        for row in range(first, last + 1):
+            lines = 1
+            for column, width in widths.items():
+                text = model.index(row, column).data()
+                if text and width > 0:
+                    # Word wrap leaves the end of most lines empty (long URLs most): 25 % slack over the advance.
+                    wanted = sum(max(1, -(-int(metrics.horizontalAdvance(part) * 1.25) // width))
+                                 for part in str(text).split("\n"))
+                    lines = max(lines, wanted)
+            height = min(lines, ROW_MAX_LINES) * spacing + ROW_PADDING
+            if header.sectionSize(row) != height:
+                header.resizeSection(row, height)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         delegate = self.html_delegate
@@ -354,6 +465,7 @@ class WordWorkspace(Workspace):
         self.open_button.clicked.connect(self._on_open_clicked)
         self.file_label = QLabel()
         set_role(self.file_label, "heading")
+        self.file_label.setWordWrap(True)  # a long file name wraps instead of widening the window
         self.template_label = QLabel()
         self.template_combo = QComboBox()
         self.template_combo.setMinimumWidth(200)
@@ -390,7 +502,7 @@ class WordWorkspace(Workspace):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() * 3 + 8)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.line_height() * 3 + ROW_PADDING)
         header = self.table.horizontalHeader()
         # Fixed widths, not ResizeToContents: measuring 1,000 rows on every reset would stall the GUI.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Fixed)
@@ -459,6 +571,7 @@ class WordWorkspace(Workspace):
         self.reject_all_button.clicked.connect(lambda: self._decide_all(REJECTED))
         self.summary_label = QLabel()
         set_role(self.summary_label, "hint")
+        self.summary_label.setWordWrap(True)  # "12 changed · 3 accepted · …" wraps at 1024 px in English
         self.save_tracked_button = QPushButton(icon("save"), "")
         self.save_tracked_button.clicked.connect(lambda: self.save(mode="track"))
         self.save_clean_button = QPushButton("")
@@ -490,6 +603,7 @@ class WordWorkspace(Workspace):
         return self.tr("Word")
 
     def retranslate(self) -> None:
+        self.model.clear_rendered()  # the markers' chips ("field", 「域」) follow the language
         self.open_button.setText(self.tr("Open…"))
         self.template_label.setText(self.tr("Template:"))
         self.run_button.setText(self.tr("Polish"))

@@ -75,8 +75,9 @@ _KEYWORDS: list[tuple[re.Pattern[str], str]] = [
 _THAN_UP = re.compile(r"^[^，,。；;]{0,12}?(高|多|大|强|好)")
 _THAN_DOWN = re.compile(r"^[^，,。；;]{0,12}?(低|少|小|弱|差)")
 _NEGATION = re.compile(r"不是|并非|并不|不算|\bnot\b|n't\b|\bnever\b|\bno longer\b", re.I)
-_SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]|$)|(?<=[.])\s")
-_CLAUSE_BREAK = re.compile(r"[，,、：:]|\b(?:but|while|whereas|and)\b|但|而")
+_CLAUSE_BREAK = re.compile(r"[，、：]|,(?!\d{3})|:(?!\d)|\b(?:but|while|whereas|and)\b|但|而")
+# Sentences end at 。！？；, and at . ! ? ; followed by a space or the end (never inside 1,234.56).
+_SENTENCE_TEXT = re.compile(r"(?:[^。！？!?；;\n.]|\.(?=\d))+(?:\.(?!\d))?")
 
 # "<name>区域", "the <Name> region": names a narration gives to the entities it talks about.
 _ZH_NAMED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:区域|地区|大区|片区|分公司|门店|事业部)")
@@ -342,7 +343,7 @@ def check_mentions(answer: str, mentions: Sequence[Mention], columns: Sequence[s
             seen.add(reason)
             out.append({"claim": claim, "reason": reason})
 
-    for sm in re.finditer(r"[^。！？!?；;\n]+", answer):
+    for sm in _SENTENCE_TEXT.finditer(answer):
         sentence, base = sm.group(0), sm.start()
         if not sentence.strip():
             continue
@@ -443,9 +444,10 @@ def _unknown_names(answer: str, mentions: Sequence[Mention], columns: Sequence[s
 
 
 def _sentence_at(text: str, at: int) -> str:
-    start = max(text.rfind(ch, 0, at) for ch in "。！？!?；;\n") + 1
-    ends = [i for i in (text.find(ch, at) for ch in "。！？!?；;\n") if i >= 0]
-    return text[start:min(ends) if ends else len(text)].strip()
+    for m in _SENTENCE_TEXT.finditer(text):
+        if m.start() <= at < m.end():
+            return m.group(0).strip()
+    return ""
 
 
 def unsupported_claims(answer: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], *, sql: str = "",

@@ -25,6 +25,8 @@ class Paragraph:
     part: str
     text: str
     heading: bool
+    placeholders: tuple[str, ...] = ()
+    """The kind of each ``⟦n⟧`` token in ``text`` (n = position + 1): tab, br, field, drawing, …"""
 
 
 @dataclass
@@ -39,7 +41,7 @@ class PolishDocument:
 
     def paragraphs(self) -> list[Paragraph]:
         """Every paragraph that has text, numbered 1-based over all paragraphs."""
-        return [Paragraph(n + 1, pm.part, pm.text, bool(pm.heading))
+        return [Paragraph(n + 1, pm.part, pm.text, bool(pm.heading), tuple(p.kind for p in pm.placeholders))
                 for n, pm in enumerate(self.maps) if pm.text.strip()]
 
 
