@@ -26,11 +26,24 @@ if os.environ.get("DESK_COPILOT_BLOCK_QT") == "1":
 _KEY_VARS = ("OPENAI_API_KEY", "DASHSCOPE_API_KEY", "DEEPSEEK_API_KEY")
 
 
-def _find_corpus() -> Path:
-    for candidate in (ROOT.parent / "shared" / "corpus", ROOT / ".." / "shared" / "corpus"):
+BUNDLED_CORPUS = ROOT / "tests" / "corpus"
+
+
+def find_full_corpus() -> Path | None:
+    """The full shared corpus (extra coverage): $DESK_COPILOT_CORPUS or ../shared/corpus, if present."""
+    candidates = [Path(os.environ["DESK_COPILOT_CORPUS"])] if os.environ.get("DESK_COPILOT_CORPUS") else []
+    candidates.append(ROOT.parent / "shared" / "corpus")
+    for candidate in candidates:
         if candidate.is_dir():
             return candidate.resolve()
-    raise FileNotFoundError("../shared/corpus not found beside the project")
+    return None
+
+
+def corpus_roots() -> list[object]:
+    """Parameters for whole-corpus tests: the bundled files always, the full corpus when present."""
+    full = find_full_corpus()
+    return [pytest.param(BUNDLED_CORPUS, id="bundled"),
+            pytest.param(full, id="full", marks=pytest.mark.skipif(full is None, reason="no ../shared/corpus"))]
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +103,8 @@ def fake_profile(fake_server: object) -> str:
 
 @pytest.fixture(scope="session")
 def corpus_dir() -> Path:
-    return _find_corpus()
+    """The corpus files the tests need, bundled in tests/corpus (see SOURCES.md there)."""
+    return BUNDLED_CORPUS
 
 
 @pytest.fixture(scope="session")

@@ -16,12 +16,17 @@ from copilot.events import Done
 from copilot.models import get_provider
 from copilot.tasks.polish_docx import PolishOptions, PolishResult, polish_docx
 from tests import test_polish_fakes as fakes
+from tests.conftest import BUNDLED_CORPUS, find_full_corpus
 from tests.test_docx_tracked import accept_all, reject_all
 
 
-def _corpus() -> list[Path]:
-    root = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "docx"
-    return sorted(root.glob("*.docx")) if root.is_dir() else []
+def _corpus() -> list[object]:
+    """The bundled .docx files always; the full shared corpus's too when it is present."""
+    params: list[object] = [pytest.param(p, id=f"bundled-{p.name}") for p in sorted((BUNDLED_CORPUS / "docx").glob("*.docx"))]
+    full = find_full_corpus()
+    if full is not None:
+        params += [pytest.param(p, id=f"full-{p.name}") for p in sorted((full / "docx").glob("*.docx"))]
+    return params
 
 
 def _rprs(p: etree._Element) -> set[bytes]:
@@ -37,7 +42,7 @@ def _polish(fake_server: Any, profile: str, src: Path, out: Path) -> PolishResul
     return result
 
 
-@pytest.mark.parametrize("src", _corpus(), ids=lambda p: p.name)
+@pytest.mark.parametrize("src", _corpus())
 def test_corpus_identity_and_upper(fake_server: Any, fake_profile: str, tmp_path: Path, src: Path) -> None:
     digest = hashlib.sha256(src.read_bytes()).hexdigest()
 

@@ -20,7 +20,7 @@ from ui.main_window import MainWindow
 from ui.workspaces.base import Workspace
 from ui.workspaces.word import WordWorkspace
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
 
 def _first(kind: str) -> Path:
