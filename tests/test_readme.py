@@ -44,7 +44,7 @@ def _plain_copy(dest: Path) -> Path:
 
 
 @pytest.mark.embedded
-@pytest.mark.timeout(900)  # the embedded model polishes the whole memo: minutes on a loaded 2-core machine
+@pytest.mark.timeout(1800)  # the embedded model polishes the whole memo: minutes on a loaded 2-core machine
 def test_first_command_runs_as_written_in_a_plain_copy(tmp_path: Path) -> None:
     """The README's first command, run by bash as written, in a plain copy of the project.
 

@@ -48,7 +48,7 @@ class VersionInfo:
 
 
 def _check_id(template_id: str) -> None:
-    if not ID_PATTERN.match(template_id):
+    if not ID_PATTERN.fullmatch(template_id):
         raise PromptError(f"'{template_id}' is not a template id like 'category.name' "
                           f"(lowercase letters, digits, _ and -)")
 

@@ -35,7 +35,8 @@ AssertionType = Literal[
 
 # Ids are ``category.name``; the first part names the category folder. Lowercase so file names
 # are the same on every file system.
-ID_PATTERN = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+$")
+ID_PATTERN = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9][a-z0-9_-]*)+")
+"""Use with ``fullmatch``: ``match`` with ``$`` would accept a trailing newline."""
 
 
 class _Strict(BaseModel):
@@ -170,7 +171,7 @@ class TemplateSpec(_Strict):
     @field_validator("id")
     @classmethod
     def _check_id(cls, value: str) -> str:
-        if not ID_PATTERN.match(value):
+        if not ID_PATTERN.fullmatch(value):
             raise ValueError(f"{value!r} is not an id like 'category.name' (lowercase letters, digits, _ -)")
         return value
 

@@ -7,6 +7,14 @@ files (``.md``, folders of them, or a ``.zip`` made by ``export``).
 Imports never execute anything: YAML is read with ``safe_load``, archives are read in memory
 (never extracted), and foreign text has its Jinja delimiters escaped so a ``{{`` renders literally.
 Only Prompty's plain ``{{ name }}`` variables are kept, as declared inputs.
+
+Imported files are untrusted: a ``hotkey`` in their front matter is removed (a hotkey is only ever
+set by the user in the app), only regular files are read, each with a size cap that does not trust
+the reported size, and no symlink may lead outside the folder being imported (``system.md →
+/proc/self/environ`` would import the environment, ``→ /dev/zero`` would read forever).
+
+    preview = preview_import(path)        # what would be added, for review (nothing written yet)
+    report = import_preview(preview)      # add exactly what was reviewed
 """
 
 from __future__ import annotations
@@ -15,7 +23,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +42,8 @@ from copilot.prompts.loader import get_template
 from copilot.prompts.parse import escape_header_lines, split_front_matter
 from copilot.prompts.template import Template
 
-__all__ = ["ImportReport", "escape_jinja", "export_templates", "import_path", "slugify"]
+__all__ = ["ImportPreview", "ImportReport", "escape_jinja", "export_templates", "import_path", "import_preview",
+           "preview_import", "slugify"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -46,6 +57,8 @@ class ImportReport:
     imported: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(item, why) for everything not imported."""
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    """(item, what was changed) for imported items, e.g. a hotkey removed."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +68,20 @@ class _Candidate:
     """A complete template file."""
     reason: str | None = None
     """Set instead of ``text`` when the item cannot be imported."""
+    note: str | None = None
+    """What the import changed in the item (shown to the user)."""
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would add: every candidate's final text (for review) or why it is skipped."""
+
+    source: Path
+    candidates: tuple[_Candidate, ...]
+
+    def items(self) -> list[tuple[str, str | None, str | None]]:
+        """(label, text or None, reason-or-note) per candidate."""
+        return [(c.label, c.text, c.reason or c.note) for c in self.candidates]
 
 
 def escape_jinja(text: str, keep_vars: frozenset[str] = frozenset()) -> str:
@@ -132,12 +159,35 @@ def _act_prompt(label: str, act: Any, prompt: Any, origin: str) -> _Candidate:
                       _imported_text(f"imported.{slugify(act)}", act.strip()[:120], origin, prompt))
 
 
-def _read_limited(path: Path) -> bytes:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise PromptError(f"{path}: {size // 1_048_576} MB is too large to import (limit "
-                          f"{MAX_FILE_BYTES // 1_048_576} MB)")
-    return path.read_bytes()
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _read_limited(path: Path, root: Path) -> bytes:
+    """A regular file under ``root`` (symlinks resolved), at most MAX_FILE_BYTES, read without trusting
+    the reported size (``/proc`` files say 0)."""
+    too_large = PromptError(f"{path.name}: too large to import (limit {MAX_FILE_BYTES // 1_048_576} MB)")
+    if not _inside(path, root):
+        raise PromptError(f"{path.name}: a link to a file outside the imported folder; not imported")
+    try:
+        # O_NONBLOCK: opening a FIFO must not wait for a writer; the type is checked on the open handle.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        raise PromptError(f"{path.name}: cannot be read ({exc.strerror or exc})") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise PromptError(f"{path.name}: not a regular file; not imported")
+        if info.st_size > MAX_FILE_BYTES:
+            raise too_large
+        data = handle.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise too_large
+    return data
 
 
 def _decode(data: bytes, label: str) -> str:
@@ -173,12 +223,12 @@ def _from_json(text: str, label: str) -> Iterator[_Candidate]:
         yield _act_prompt(f"{label} item {n}", item.get("act"), item.get("prompt"), label)
 
 
-def _from_fabric(folder: Path) -> _Candidate:
+def _from_fabric(folder: Path, root: Path) -> _Candidate:
     label = f"{folder.name}/system.md"
     try:
-        system = _decode(_read_limited(folder / "system.md"), label)
+        system = _decode(_read_limited(folder / "system.md", root), label)
         user_file = folder / "user.md"
-        user = _decode(_read_limited(user_file), f"{folder.name}/user.md") if user_file.is_file() else ""
+        user = _decode(_read_limited(user_file, root), f"{folder.name}/user.md") if user_file.exists() else ""
     except PromptError as exc:
         return _Candidate(label, reason=str(exc))
     if not system.strip():
@@ -252,7 +302,24 @@ def _from_prompty(text: str, label: str, stem: str) -> _Candidate:
 
 
 def _from_own(text: str, label: str) -> _Candidate:
-    return _Candidate(label, text)
+    """One of our own template files, minus any hotkey: a file never chooses a shortcut."""
+    try:
+        front, _, _ = split_front_matter(text, label)
+    except PromptError:
+        return _Candidate(label, text)  # the import reports the parse error
+    hotkey = front.get("hotkey")
+    if hotkey is None:
+        return _Candidate(label, text)
+    try:
+        stripped = set_front_field(text, "hotkey", None)
+        still = split_front_matter(stripped, label)[0].get("hotkey")
+    except PromptError as exc:
+        return _Candidate(label, reason=str(exc))
+    if still is not None:  # a spelling the line editor cannot remove (flow style, quoted key, ...)
+        return _Candidate(label, reason="its front matter sets a hotkey in a form that cannot be removed; "
+                                        "imported templates may not set hotkeys")
+    return _Candidate(label, stripped, note=f"hotkey {str(hotkey)[:40]!r} removed — imported templates never "
+                                            "set hotkeys; set one in the app (Prompts)")
 
 
 def _dispatch_file(name: str, data: bytes, label: str) -> Iterator[_Candidate]:
@@ -277,17 +344,17 @@ def _dispatch_file(name: str, data: bytes, label: str) -> Iterator[_Candidate]:
         yield _Candidate(label, reason="a .md file without front matter (Fabric patterns are imported by folder)")
 
 
-def _from_zip(path: Path) -> Iterator[_Candidate]:
+def _from_zip(name: str, data: bytes) -> Iterator[_Candidate]:
     try:
-        archive = zipfile.ZipFile(path)
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        yield _Candidate(path.name, reason=f"not a readable zip ({exc})")
+        yield _Candidate(name, reason=f"not a readable zip ({exc})")
         return
     with archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
-            label = f"{path.name}:{info.filename}"
+            label = f"{name}:{info.filename}"
             if info.file_size > MAX_FILE_BYTES:
                 yield _Candidate(label, reason="member too large")
                 continue
@@ -299,10 +366,13 @@ def _from_zip(path: Path) -> Iterator[_Candidate]:
             yield from _dispatch_file(info.filename, data, label)
 
 
-def _walk(path: Path, depth: int = 0) -> Iterator[_Candidate]:
+def _walk(path: Path, root: Path, depth: int = 0) -> Iterator[_Candidate]:
+    if depth and not _inside(path, root):
+        yield _Candidate(path.name, reason="a link to outside the imported folder; not imported")
+        return
     if path.is_dir():
-        if (path / "system.md").is_file():
-            yield _from_fabric(path)
+        if (path / "system.md").exists():
+            yield _from_fabric(path, root)
             return
         if depth > 3:
             yield _Candidate(str(path), reason="folder nested too deeply")
@@ -310,30 +380,45 @@ def _walk(path: Path, depth: int = 0) -> Iterator[_Candidate]:
         for child in sorted(path.iterdir()):
             if child.name.startswith(".") or child.name.lower() == "readme.md":
                 continue
-            yield from _walk(child, depth + 1)
-        return
-    if path.suffix.lower() == ".zip":
-        yield from _from_zip(path)
+            yield from _walk(child, root, depth + 1)
         return
     try:
-        data = _read_limited(path)
+        data = _read_limited(path, root)
     except PromptError as exc:
         yield _Candidate(path.name, reason=str(exc))
+        return
+    if path.suffix.lower() == ".zip":
+        yield from _from_zip(path.name, data)
         return
     yield from _dispatch_file(path.name, data, path.name)
 
 
-def import_path(path: str | Path, *, replace: bool = False) -> ImportReport:
-    """Import every template found at ``path`` into the user library; report what was skipped and why."""
+def preview_import(path: str | Path) -> ImportPreview:
+    """Read everything an import of ``path`` would add, nothing written: the texts to review."""
     source = Path(path)
     if not source.exists():
         raise PromptError(f"{source}: no such file or folder to import")
+    resolved = source.resolve()
+    root = resolved if resolved.is_dir() else resolved.parent
+    candidates: list[_Candidate] = []
+    for n, cand in enumerate(_walk(resolved, root)):
+        if n >= MAX_ITEMS:
+            candidates.append(_Candidate(str(source), reason=f"stopped after {MAX_ITEMS} items"))
+            break
+        candidates.append(cand)
+    return ImportPreview(source, tuple(candidates))
+
+
+def import_path(path: str | Path, *, replace: bool = False) -> ImportReport:
+    """Import every template found at ``path`` into the user library; report what was skipped and why."""
+    return import_preview(preview_import(path), replace=replace)
+
+
+def import_preview(preview: ImportPreview, *, replace: bool = False) -> ImportReport:
+    """Add the reviewed texts of ``preview`` to the user library (the files are not read again)."""
     report = ImportReport()
     taken: set[str] = set()
-    for n, cand in enumerate(_walk(source)):
-        if n >= MAX_ITEMS:
-            report.skipped.append((str(source), f"stopped after {MAX_ITEMS} items"))
-            break
+    for cand in preview.candidates:
         if cand.text is None:
             report.skipped.append((cand.label, cand.reason or "unknown"))
             continue
@@ -359,6 +444,8 @@ def import_path(path: str | Path, *, replace: bool = False) -> ImportReport:
             continue
         taken.add(tpl_id)
         report.imported.append(tpl_id)
+        if cand.note:
+            report.notes.append((cand.label, cand.note))
     return report
 
 

@@ -18,6 +18,7 @@ from tests.ui.conftest import make_docx
 from ui.app import DeskApp
 from ui.main_window import MainWindow
 from ui.workspaces.base import Workspace
+from ui.workspaces.prompts import PromptsWorkspace
 from ui.workspaces.word import WordWorkspace
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -46,6 +47,11 @@ def test_each_kind_of_file_opens_in_its_workspace(window: MainWindow, tmp_path: 
         assert window.open_path(path), window.banner.text()
         assert window.current_key() == key
         _wait_idle(qtbot, window.workspaces[key], 60000)
+    prompts_ws = window.workspaces["prompts"]
+    assert isinstance(prompts_ws, PromptsWorkspace)
+    review = prompts_ws.review_dialog
+    assert review is not None and review.isVisible()  # a prompt file is reviewed before it is added
+    review.close()
     assert window.recent_files()[0] == str(prompt.resolve())
 
 

@@ -25,9 +25,9 @@ def test_search_and_preview(prompts: object, qtbot: object) -> None:
     for name in prompts._input_widgets:  # type: ignore[attr-defined]
         value = '[{"id": "1", "text": "hey team"}]' if name == "paragraphs" else "hey team, meeting moved"
         prompts.set_input(name, value)  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: "tokens" in prompts.tokens_label.text(), timeout=10000)  # type: ignore[attr-defined]
     html = prompts.preview_view.toPlainText()  # type: ignore[attr-defined]
     assert "user" in html
-    assert "tokens" in prompts.tokens_label.text()  # type: ignore[attr-defined]
     prompts.category_combo.setCurrentIndex(prompts.category_combo.findData("code"))  # type: ignore[attr-defined]
     prompts.search.setText("")  # type: ignore[attr-defined]
     ids = [prompts.list.item(i).data(256) for i in range(prompts.list.count())]  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ in the app; ``register_all`` collects them so the tray can show them together.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ __all__ = [
     "HotkeyUnavailable",
     "NullBackend",
     "parse_chord",
+    "reserved_for",
 ]
 
 
@@ -79,11 +81,41 @@ class Chord:
         return "+".join([*mods, self.key])
 
 
+# Shortcuts every program relies on: grabbing one system-wide would break it everywhere (and a
+# template bound to Ctrl+C would receive every copy). In Qt's portable text "Ctrl" is ⌘ on macOS.
+_EDITING = {"C": "copy", "V": "paste", "X": "cut", "Z": "undo", "Y": "redo", "A": "select all", "S": "save",
+            "W": "close", "Q": "quit", "F": "find", "P": "print", "N": "new", "O": "open", "T": "new tab",
+            "H": "replace", "B": "bold", "I": "italic", "U": "underline", "Insert": "copy", "Tab": "switching tabs"}
+
+
+def _reserved_table(platform: str) -> dict[Chord, str]:
+    table = {Chord(key, ctrl=True): what for key, what in _EDITING.items()}
+    table.update({Chord("Z", ctrl=True, shift=True): "redo", Chord("S", ctrl=True, shift=True): "save as",
+                  Chord("Tab", ctrl=True, shift=True): "switching tabs", Chord("Esc", ctrl=True): "the start menu"})
+    if platform == "darwin":
+        table.update({Chord("H", ctrl=True): "hide", Chord("M", ctrl=True): "minimise",
+                      Chord("Tab", ctrl=True): "switching apps", Chord("Space", ctrl=True): "Spotlight",
+                      Chord("Esc", ctrl=True, alt=True): "force quit", Chord("`", ctrl=True): "switching windows",
+                      Chord("Q", ctrl=True, shift=True): "log out"})
+    else:
+        table.update({Chord("Insert", shift=True): "paste", Chord("Delete", shift=True): "cut",
+                      Chord("F4", alt=True): "close window", Chord("Tab", alt=True): "switching windows",
+                      Chord("Tab", alt=True, shift=True): "switching windows", Chord("F4", ctrl=True): "close",
+                      Chord("Delete", ctrl=True, alt=True): "the system menu",
+                      Chord("Esc", ctrl=True, shift=True): "the task manager", Chord("L", meta=True): "locking"})
+    return table
+
+
+def reserved_for(chord: Chord, platform: str | None = None) -> str | None:
+    """What a reserved shortcut does everywhere (copy, paste, ...), or None when it is free to use."""
+    return _reserved_table(platform or sys.platform).get(chord)
+
+
 def parse_chord(text: str) -> Chord:
     """Parse "Ctrl+Alt+Space" / "ctrl+alt+f" / "Meta+Shift+F5" (Qt's portable text, any case).
 
-    Raises HotkeyError for an unknown key, a modifier-only shortcut, or a plain key without a
-    modifier (which would swallow normal typing).
+    Raises HotkeyError for an unknown key, a modifier-only shortcut, a plain key without a
+    modifier (which would swallow normal typing) or a reserved shortcut (copy, paste, save, ...).
     """
     raw = text.strip()
     parts = [p.strip() for p in re.split(r"\+(?!$)", raw)] if raw else []
@@ -112,6 +144,9 @@ def parse_chord(text: str) -> Chord:
     chord = Chord(key, ctrl="ctrl" in mods, alt="alt" in mods, shift="shift" in mods, meta="meta" in mods)
     if not (chord.ctrl or chord.alt or chord.meta) and not chord.is_function_key:
         raise HotkeyError(f"hotkey {raw!r} needs Ctrl, Alt or Meta, or it would catch normal typing")
+    reserved = reserved_for(chord)
+    if reserved is not None:
+        raise HotkeyError(f"hotkey {raw!r} is reserved for {reserved} in every program — choose another shortcut")
     return chord
 
 

@@ -5,6 +5,11 @@ compiles the .qm with pyside6-lrelease. Add new strings here; the update step li
 """
 
 ZH_CN: dict[str, str] = {
+    "Review Before Adding": "添加前审阅",
+    "%1 comes from outside your library. Read it before adding: a template's text is sent to the model each time you use it. Hotkeys are never taken from a file.":
+        "%1 来自提示词库之外。添加前请先阅读：每次使用模板时，其文字都会发送给模型。热键从不取自文件。",
+    "%1 (skipped: %2)": "%1（已跳过：%2）",
+    "Add to Library": "添加到提示词库",
     "#": "#",
     "%1 changed · %2 accepted · %3 rejected · %4 kept by guards": "%1 处修改 · 接受 %2 · 拒绝 %3 · 守卫保留 %4",
     "%1 does not exist — check the path": "%1 不存在——请检查路径",

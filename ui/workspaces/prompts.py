@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import html
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -65,6 +66,8 @@ def _ui_lang() -> str:
 class PromptsWorkspace(Workspace):
     key = "prompts"
     file_suffixes = (".md", ".prompty")
+    sig_preview_ready = Signal(int, object)
+    """(generation, RenderedPrompt or the CopilotError) from the preview thread."""
 
     def __init__(self, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(runner, parent)
@@ -75,6 +78,9 @@ class PromptsWorkspace(Workspace):
         self._reply: list[str] = []
         self._templates: list[Any] | None = None
         self._pending_select: str | None = None
+        self._preview_generation = 0
+        self.sig_preview_ready.connect(self._show_preview, Qt.ConnectionType.QueuedConnection)
+        self.review_dialog: QWidget | None = None  # the last "Review Before Adding" dialog (File › Open of a .md)
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         # -- left: the library -----------------------------------------------------------------------
@@ -533,21 +539,34 @@ class PromptsWorkspace(Workspace):
         if w is not None:
             set_widget_text(w, value)
 
-    def rendered(self) -> Any:
-        """The rendered prompt for the preview inputs (raises CopilotError when it cannot render)."""
-        return self.template.render(self.input_values(), lang=self.preview_lang.currentData() or "zh")
-
     def _render_preview(self, *_args: object) -> None:
+        """Render the preview on a worker thread: a hostile template (nested loops) never freezes the
+        window, and the sandbox stops it after its time limit with a one-line error."""
+        self._preview_generation += 1
         if self.template is None:
             self.preview_view.clear()
             self.tokens_label.setText("")
             return
-        from copilot.errors import CopilotError
+        generation, template = self._preview_generation, self.template
+        values, lang = self.input_values(), self.preview_lang.currentData() or "zh"
 
-        try:
-            rendered = self.rendered()
-        except CopilotError as exc:
-            self.preview_view.setHtml(f'<p style="color:#c62828">{html.escape(str(exc))}</p>')
+        def work() -> None:
+            from copilot.errors import CopilotError
+
+            try:
+                result: object = template.render(values, lang=lang)
+            except CopilotError as exc:
+                result = exc
+            with contextlib.suppress(RuntimeError):  # the window was closed meanwhile
+                self.sig_preview_ready.emit(generation, result)
+
+        threading.Thread(target=work, name="prompt-preview", daemon=True).start()
+
+    def _show_preview(self, generation: int, rendered: Any) -> None:
+        if generation != self._preview_generation:
+            return  # an older render finishing after a newer one started
+        if isinstance(rendered, Exception):
+            self.preview_view.setHtml(f'<p style="color:#c62828">{html.escape(str(rendered))}</p>')
             self.tokens_label.setText("")
             return
         parts = []
@@ -563,16 +582,10 @@ class PromptsWorkspace(Workspace):
 
     # -- run ------------------------------------------------------------------------------------------
     def run(self) -> None:
-        from copilot.errors import CopilotError
-
         if self.template is None:
             self.sig_status.emit(self.tr("Choose a template first"))
             return
-        try:
-            rendered = self.rendered()
-        except CopilotError as exc:
-            self.report_error(exc)
-            return
+        template, values, lang = self.template, self.input_values(), self.preview_lang.currentData() or "zh"
         profile = self.profile_name()
 
         template_id = self.template.id
@@ -582,6 +595,7 @@ class PromptsWorkspace(Workspace):
             from copilot.models import get_provider
             from copilot.tasks.ask import stream_reply
 
+            rendered = template.render(values, lang=lang)  # off the GUI thread: the sandbox bounds it in time
             yield Started("prompt", None)
             yield from stream_reply(get_provider(profile), rendered, template_id, cancel)
 
@@ -785,8 +799,9 @@ class PromptsWorkspace(Workspace):
         text = self.tr("Imported %1 template(s), skipped %2.").replace("%1", str(len(imported))) \
             .replace("%2", str(len(skipped)))
         self.sig_status.emit(text)
-        if skipped:
-            details = "\n".join(f"{item}: {why}" for item, why in skipped[:30])
+        notes = list(getattr(report, "notes", []))
+        if skipped or notes:
+            details = "\n".join(f"{item}: {why}" for item, why in [*skipped, *notes][:30])
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("Import"), text, QMessageBox.StandardButton.Ok,
                               self)
             box.setDetailedText(details)
@@ -818,5 +833,32 @@ class PromptsWorkspace(Workspace):
                              .replace("%2", str(out)))
 
     def open_file(self, path: Path) -> None:
-        """A template file opened from disk is imported into the library (a copy; the file is not changed)."""
-        self.import_from(path)
+        """A template file opened from disk (File › Open, a file association, another instance) is shown for
+        review first; only "Add to Library" adds it (a copy; the file is not changed)."""
+
+        def job(cancel: CancelToken) -> Iterator[Event]:
+            from copilot.prompts.transfer import preview_import
+
+            yield Started("review", None)
+            yield Done(preview_import(path))
+
+        self.start_job(job, on_done=self._review, on_error=self._on_error, what=self.tr("Import"))
+
+    def _review(self, preview: object) -> None:
+        from ui.workspaces.import_review import ImportReviewDialog
+
+        self._set_busy(False)
+        dialog = ImportReviewDialog(preview, self)  # type: ignore[arg-type]
+        self.review_dialog = dialog
+        dialog.accepted.connect(lambda: self._add_reviewed(preview))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _add_reviewed(self, preview: object) -> None:
+        def job(cancel: CancelToken) -> Iterator[Event]:
+            from copilot.prompts.transfer import import_preview
+
+            yield Started("import", None)
+            yield Done(import_preview(preview))  # type: ignore[arg-type]
+
+        self.start_job(job, on_done=self._on_imported, on_error=self._on_error, what=self.tr("Import"))

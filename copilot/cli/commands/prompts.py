@@ -379,10 +379,13 @@ def _import(args: argparse.Namespace) -> int:
 
     report = import_path(args.path, replace=args.replace)
     if args.json:
-        emit_json({"imported": report.imported, "skipped": [{"item": i, "reason": r} for i, r in report.skipped]})
+        emit_json({"imported": report.imported, "skipped": [{"item": i, "reason": r} for i, r in report.skipped],
+                   "notes": [{"item": i, "note": n} for i, n in report.notes]})
         return 0
     for tid in report.imported:
         out(f"imported {tid}")
+    for item, note in report.notes:
+        out(f"note {item}: {note}")
     for item, reason in report.skipped:
         out(f"skipped {item}: {reason}")
     out(f"{len(report.imported)} imported, {len(report.skipped)} skipped")
