@@ -448,6 +448,25 @@
     </message>
   </context>
   <context>
+    <name>ImportReviewDialog</name>
+    <message>
+      <source>Review Before Adding</source>
+      <translation>添加前审阅</translation>
+    </message>
+    <message>
+      <source>%1 comes from outside your library. Read it before adding: a template's text is sent to the model each time you use it. Hotkeys are never taken from a file.</source>
+      <translation>%1 来自提示词库之外。添加前请先阅读：每次使用模板时，其文字都会发送给模型。热键从不取自文件。</translation>
+    </message>
+    <message>
+      <source>%1 (skipped: %2)</source>
+      <translation>%1（已跳过：%2）</translation>
+    </message>
+    <message>
+      <source>Add to Library</source>
+      <translation>添加到提示词库</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Word</source>
