@@ -52,7 +52,7 @@ def test_placeholders_show_as_markers_never_tokens(word: object, qtbot: object, 
 
 def test_rows_fit_up_to_a_limit_and_elide(window: object, qtbot: object, tmp_path: Path) -> None:
     from tests.ui.conftest import make_docx
-    from ui.workspaces.word import ROW_MAX_LINES, HtmlDelegate, _last_fitting_line
+    from ui.workspaces.word_review import ROW_MAX_LINES, HtmlDelegate, _last_fitting_line
 
     texts = ["Short.", "A medium paragraph that takes a couple of lines in a narrow column. " * 2,
              "一段很长的中文段落，" * 120]
