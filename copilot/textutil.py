@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 __all__ = ["cjk_ratio", "detect_lang"]
 
@@ -15,6 +16,6 @@ def cjk_ratio(text: str) -> float:
     return len(_CJK.findall(text)) / letters if letters else 0.0
 
 
-def detect_lang(text: str) -> str:
+def detect_lang(text: str) -> Literal["zh", "en"]:
     """"zh" when Chinese characters make up a fifth of the letters, else "en"."""
     return "zh" if cjk_ratio(text) >= 0.2 else "en"

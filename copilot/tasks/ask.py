@@ -24,15 +24,12 @@ class AskResult:
     template: str
 
 
-def _lang(text: str) -> Literal["zh", "en"]:
-    return "zh" if detect_lang(text) == "zh" else "en"
-
 
 def ask(provider: Provider, request: str, *, template_id: str = "general.ask",
         cancel: CancelToken | None = None, lang: Literal["zh", "en"] | None = None) -> Iterator[Event]:
     """Render ``template_id`` with the request and stream the reply."""
     yield Started("ask")
-    rendered = get_template(template_id).render({"request": request}, lang=lang or _lang(request))
+    rendered = get_template(template_id).render({"request": request}, lang=lang or detect_lang(request))
     yield from stream_reply(provider, rendered, template_id, cancel)
 
 

@@ -56,9 +56,6 @@ class AskSheetResult:
                 **({"report": str(self.report_path)} if self.report_path else {})}
 
 
-def _lang(text: str) -> Literal["zh", "en"]:
-    return "zh" if detect_lang(text) == "zh" else "en"
-
 
 def result_text(columns: list[str], rows: list[list[Any]], *, max_rows: int = 50, cell_chars: int = 60,
                 formats: list[str | None] | None = None) -> str:
@@ -152,7 +149,7 @@ def answer_question(provider: Provider, db: Any, profile: dict[str, Any], questi
     from copilot.numbers import style_for_column
     from copilot.prompts import get_template
 
-    lang = _lang(question)
+    lang = detect_lang(question)
     usage = Usage()
     completions: list[Completion] = []
     rendered, prompt_tokens = build_sql_prompt(db, profile, question, lang, provider.model)

@@ -55,9 +55,6 @@ class CodeResult:
         }
 
 
-def _ui_lang(text: str) -> Literal["zh", "en"]:
-    return "zh" if detect_lang(text) == "zh" else "en"
-
 
 def _stream(provider: Provider, rendered: RenderedPrompt,
             cancel: CancelToken | None) -> Generator[Event, None, tuple[str, Usage]]:
@@ -94,7 +91,7 @@ def generate_code(provider: Provider, task: str, lang: Language | str, *, explai
     """
     language = lang if isinstance(lang, Language) else resolve_language(lang)
     tid = template_id or language.template
-    ui = ui_lang or _ui_lang(task)
+    ui = ui_lang or detect_lang(task)
     yield Started("code")
     rendered = get_template(tid).render({"task": task, "lang": language.name, "explain": explain}, lang=ui)
     reply, usage = yield from _stream(provider, rendered, cancel)

@@ -91,9 +91,6 @@ class _ChunkAnswer:
     requests: int = 0
 
 
-def _lang(text: str) -> Literal["zh", "en"]:
-    return "zh" if detect_lang(text) == "zh" else "en"
-
 
 class _Asker:
     """Asks the model for one chunk; thread-safe (runs in bounded_map's workers)."""
@@ -124,7 +121,7 @@ class _Asker:
     def _ask(self, items: list[int], context: str, answer: _ChunkAnswer, allow_split: bool) -> None:
         self.cancel.raise_if_cancelled()
         texts = [self.texts[i] for i in items]
-        lang = _lang(" ".join(texts))
+        lang = detect_lang(" ".join(texts))
         version = self.template.version
         key = self.cache.key(texts, context, self.template.id, version, self.provider.model, lang, self.options.inputs)
         cached = self.cache.get(key)
@@ -225,9 +222,9 @@ def _skip_reason(pm: ParaMap, options: PolishOptions) -> str | None:
     if len(plain) < options.min_chars:
         return ""
     tid = options.template_id
-    if tid == "polish.translate_zh_en" and _lang(plain) != "zh":
+    if tid == "polish.translate_zh_en" and detect_lang(plain) != "zh":
         return ""
-    if tid == "polish.translate_en_zh" and _lang(plain) == "zh":
+    if tid == "polish.translate_en_zh" and detect_lang(plain) == "zh":
         return ""
     if options.mode == "comments" and pm.part != "word/document.xml":
         return ""
