@@ -3,8 +3,17 @@
 Python is parsed and compiled to bytecode in-process (``compile`` does not run anything); the
 other tools are invoked in their syntax-only modes (``node --check``, ``bash -n``,
 ``gcc -fsyntax-only``, ``javac`` stopped after parsing, ``gofmt -e``, ``tsc --noEmit``,
-PowerShell's parser API), in a private temp dir, with a timeout and a scrubbed environment.
+PowerShell's parser API), each in a fresh temp dir, with a timeout, an empty environment (PATH
+and a home in the temp dir only: no key variable of any name reaches a tool) and, on POSIX,
+resource limits in the child (CPU time, file size; address space for the C compiler).
 SQL goes through DuckDB's parser only (``extract_statements``), never a query.
+
+C and C++ are preprocessed, so a snippet can make the compiler read any file (``#define F
+"/etc/passwd"`` + ``#include F``, ``<../../etc/passwd>``, ``/dev/zero``). The compiler searches only
+its standard header dirs (``-nostdinc`` plus those dirs); a first pass lists the files the snippet
+reads (``-M``) and the snippet is not checked when one lies outside the temp dir and those dirs;
+and no diagnostic is shown unless it is located in the snippet, so a foreign file's text never
+becomes a check reason (shown to the user, sent back to the model).
 """
 
 from __future__ import annotations
@@ -15,10 +24,12 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -27,12 +38,19 @@ from copilot.code.light import check_css, check_excel_formula, check_html, check
 
 __all__ = ["CHECK_TIMEOUT", "CheckResult", "Status", "check_code", "checker_tool"]
 
+if sys.platform != "win32":
+    import resource  # imported here, not in the forked child (see _limits)
+
 Status = Literal["ok", "failed", "not_checked"]
 CHECK_TIMEOUT = 30.0
+CHECK_CPU_SECONDS = 30
+"""CPU-time limit of a checker process (POSIX)."""
+COMPILER_MEMORY = 1 << 30
+"""Address-space limit of the C/C++ compiler (POSIX): /dev/zero or a huge header stops there."""
+_OUTPUT_BYTES = 16 << 20
 _RANK = {"failed": 0, "not_checked": 1, "ok": 2}
-# Variables that make a tool load and run something at start-up; a checker must not inherit them.
-_SCRUB = ("BASH_ENV", "ENV", "NODE_OPTIONS", "NODE_PATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
-          "JDK_JAVA_OPTIONS", "CLASSPATH", "PSModulePath")
+# On Windows a process needs a few system variables to start at all; nothing else is passed.
+_WINDOWS_KEEP = ("SYSTEMROOT", "WINDIR", "COMSPEC", "PATHEXT", "PROGRAMFILES", "PROGRAMDATA")
 
 
 @dataclass(frozen=True)
@@ -83,20 +101,41 @@ def _one_line(text: str, limit: int = 200) -> str:
 
 
 def _env(home: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in _SCRUB and not k.endswith(("_API_KEY", "_TOKEN", "_SECRET"))}
-    env.update({"TMPDIR": str(home), "NO_COLOR": "1", "LC_MESSAGES": "C"})
+    """An empty environment but PATH and a home/temp in the check's own dir: no key variable (whatever
+    its name), no start-up hook (BASH_ENV, NODE_OPTIONS, JAVA_TOOL_OPTIONS, CPATH...) reaches a tool."""
+    env = {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(home), "TMPDIR": str(home),
+           "NO_COLOR": "1", "LC_ALL": "C.UTF-8" if sys.platform != "win32" else "C"}
+    if sys.platform == "win32":
+        env.update({k: os.environ[k] for k in _WINDOWS_KEEP if k in os.environ})
+        env.update({"TEMP": str(home), "TMP": str(home), "USERPROFILE": str(home), "APPDATA": str(home),
+                    "LOCALAPPDATA": str(home)})
     return env
 
 
-def _run(argv: list[str], tmp: Path, *, stdin: str | None = None,
-         timeout: float = CHECK_TIMEOUT) -> subprocess.CompletedProcess[str] | CheckResult:
+def _limits(memory: int | None) -> Callable[[], None] | None:
+    """A pre-exec hook setting resource limits in the child (POSIX; Windows relies on the timeout)."""
+    if sys.platform == "win32":
+        return None
+
+    def apply() -> None:  # runs between fork and exec: only setrlimit calls, no imports, no locks
+        resource.setrlimit(resource.RLIMIT_CPU, (CHECK_CPU_SECONDS, CHECK_CPU_SECONDS + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_OUTPUT_BYTES, _OUTPUT_BYTES))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        if memory is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    return apply
+
+
+def _run(argv: list[str], tmp: Path, *, stdin: str | None = None, timeout: float = CHECK_TIMEOUT,
+         memory: int | None = None) -> subprocess.CompletedProcess[str] | CheckResult:
     """Run a checker tool in ``tmp``; a CheckResult when it could not run at all."""
     tool = Path(argv[0]).name
     try:
         return subprocess.run(argv, input=stdin, capture_output=True, text=True, encoding="utf-8",
                               errors="replace", cwd=tmp, env=_env(tmp), timeout=timeout,
-                              stdin=None if stdin is not None else subprocess.DEVNULL, check=False)
+                              stdin=None if stdin is not None else subprocess.DEVNULL, check=False,
+                              preexec_fn=_limits(memory))
     except FileNotFoundError:
         return _missing(tool)
     except subprocess.TimeoutExpired:
@@ -305,6 +344,50 @@ def _go(code: str, tmp: Path) -> CheckResult:
 
 
 _ABSOLUTE_INCLUDE = re.compile(r"^\s*#\s*include\s*[<\"]\s*(/|[A-Za-z]:[\\/]|\.\.)", re.MULTILINE)
+_OUTSIDE = "it #includes a file outside the snippet (not read here)"
+
+
+@lru_cache(maxsize=4)
+def _system_include_dirs(exe: str) -> tuple[str, ...]:
+    """The compiler's own standard header dirs (``cc -E -v``), resolved."""
+    dirs: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="desk-copilot-check-") as tmp:
+        for lang in ("c", "c++"):
+            proc = _run([exe, f"-x{lang}", "-E", "-v", "-"], Path(tmp), stdin="", memory=COMPILER_MEMORY)
+            if isinstance(proc, CheckResult):
+                continue
+            inside = False
+            for line in proc.stderr.splitlines():
+                if line.startswith("#include <...> search starts here"):
+                    inside = True
+                elif line.startswith("End of search list"):
+                    inside = False
+                elif inside and line.startswith(" "):
+                    path = line.strip().removesuffix(" (framework directory)")
+                    if os.path.isdir(path) and os.path.realpath(path) not in dirs:
+                        dirs.append(os.path.realpath(path))
+    return tuple(dirs)
+
+
+def _deps_outside(exe: str, argv_tail: list[str], tmp: Path, allowed: tuple[str, ...]) -> bool | CheckResult:
+    """True when the snippet makes the preprocessor read a file outside ``tmp`` and ``allowed``.
+
+    ``-M -MG`` prints the files read (missing headers are listed, not fatal); the output of this
+    pass is never shown. The memory and CPU limits stop ``/dev/zero`` and the like."""
+    proc = _run([exe, "-M", "-MG", *argv_tail], tmp, memory=COMPILER_MEMORY, timeout=CHECK_TIMEOUT / 2)
+    if isinstance(proc, CheckResult):
+        return proc
+    if proc.returncode != 0 and not proc.stdout.strip():
+        return True  # the preprocessor itself failed (out of memory on /dev/zero, an unreadable file)
+    roots = (os.path.realpath(tmp), *allowed)
+    text = proc.stdout.replace("\\\n", " ")
+    deps = text.split(":", 1)[1].split() if ":" in text else []
+    for dep in deps:
+        path = dep if os.path.isabs(dep) else os.path.join(tmp, dep)
+        real = os.path.realpath(path)
+        if not any(real == root or real.startswith(root.rstrip(os.sep) + os.sep) for root in roots):
+            return True
+    return False
 
 
 def _gcc(code: str, tmp: Path, *, cpp: bool) -> CheckResult:
@@ -314,24 +397,33 @@ def _gcc(code: str, tmp: Path, *, cpp: bool) -> CheckResult:
         return _missing(compiler)
     if _ABSOLUTE_INCLUDE.search(code):
         # gcc would read that file (/dev/zero never ends); a syntax check does not follow it there.
-        return CheckResult("not_checked", "it #includes a file outside the snippet (not read here)", compiler)
+        return CheckResult("not_checked", _OUTSIDE, compiler)
     name = "snippet.cpp" if cpp else "snippet.c"
     (tmp / name).write_text(code, encoding="utf-8")
-    argv = [exe, "-fsyntax-only", "-w", "-fno-diagnostics-color", "-fmax-errors=5",
-            "-std=c++17" if cpp else "-std=c11", name]
-    proc = _run(argv, tmp)
+    system = _system_include_dirs(exe)
+    # No search path but the compiler's standard header dirs (no CPATH, no -I of the user's).
+    includes = ["-nostdinc", *(arg for d in system for arg in ("-isystem", d))] if system else []
+    tail = [*includes, "-w", "-fno-diagnostics-color", "-std=c++17" if cpp else "-std=c11", name]
+    label = f"{Path(exe).name} -fsyntax-only"
+    outside = _deps_outside(exe, tail, tmp, system)
+    if isinstance(outside, CheckResult):
+        return outside
+    if outside:
+        return CheckResult("not_checked", _OUTSIDE, label)
+    proc = _run([exe, "-fsyntax-only", "-fmax-errors=5", "-fno-diagnostics-show-caret", *tail], tmp,
+                memory=COMPILER_MEMORY)
     if isinstance(proc, CheckResult):
         return proc
-    label = f"{Path(exe).name} -fsyntax-only"
     if proc.returncode == 0:
         return _ok(label)
     out = _clean(proc.stderr, tmp)
-    header = _first(r"fatal error: (.+?): No such file or directory", out)
+    header = _first(rf"^{re.escape(name)}:\d+:\d+: fatal error: ([\w./+-]+): No such file or directory", out)
     if header:
         # A header this machine lacks (windows.h, a library): not the code's fault, so not a failure.
         return CheckResult("not_checked", f"no {header.group(1)} header on this machine", label)
+    # Only a diagnostic located in the snippet is shown: nothing quoted from another file.
     err = _first(rf"^{re.escape(name)}:(\d+):\d+: (?:fatal )?error: (.+)$", out)
-    return _failed(label, f"line {err.group(1)}: {err.group(2)}" if err else out.strip()[:200])
+    return _failed(label, f"line {err.group(1)}: {err.group(2)}" if err else "the compiler rejected it")
 
 
 def _bash(code: str, tmp: Path) -> CheckResult:
