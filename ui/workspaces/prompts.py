@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -296,6 +296,8 @@ class PromptsWorkspace(Workspace):
         self.tests_button.setText(self.tr("Run the Template's Tests"))
         self.save_button.setText(self.tr("Save"))
         self._fill_filters()
+        if getattr(self, "_templates", None) is not None:
+            self._refresh_list()  # template names in the new language (「解释代码」, not "Explain code")
         self._update_header()
         self._render_preview()
 
@@ -361,6 +363,7 @@ class PromptsWorkspace(Workspace):
         current = select or (self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None)
         self.list.blockSignals(True)
         self.list.clear()
+        row_height = self._two_line_height()
         for tpl in self._all_templates():
             if category and tpl.category != category:
                 continue
@@ -373,10 +376,23 @@ class PromptsWorkspace(Workspace):
             item = QListWidgetItem(f"{star}{tpl.name(lang)}\n{tpl.id}")
             item.setData(Qt.ItemDataRole.UserRole, tpl.id)
             item.setToolTip(tpl.description(lang))
+            width = max(self.list.fontMetrics().horizontalAdvance(line) for line in item.text().split("\n")) + 16
+            item.setSizeHint(QSize(width, row_height))
             self.list.addItem(item)
             if tpl.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+
+    def _two_line_height(self) -> int:
+        """A list row of name + id: Chinese names fall back to a CJK font whose lines are taller than
+        the list font's, and Qt elides a two-line item that does not fit ("解释代码…", id gone)."""
+        from PySide6.QtGui import QTextDocument
+
+        doc = QTextDocument()
+        doc.setDefaultFont(self.list.font())
+        doc.setDocumentMargin(0)
+        doc.setPlainText("中Ag\ncode.id")
+        return round(doc.size().height()) + 12  # + the style's item margins
 
     def _sync_list_selection(self, template_id: str) -> None:
         self.list.blockSignals(True)
@@ -446,6 +462,9 @@ class PromptsWorkspace(Workspace):
         self.f_name_en.setText(spec.name.en)
         self.f_desc_zh.setText(spec.description.zh)
         self.f_desc_en.setText(spec.description.en)
+        for edit in (self.f_desc_zh, self.f_desc_en):
+            edit.setCursorPosition(0)  # show a long description from its start, not its end
+            edit.setToolTip(edit.text())
         self.f_category.setText(spec.category)
         self.f_tags.setText(", ".join(spec.tags))
         self.f_version.setValue(spec.version)
