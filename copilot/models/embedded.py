@@ -11,7 +11,6 @@ import atexit
 import contextlib
 import importlib.metadata
 import logging
-import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -73,9 +72,10 @@ def load_llama(path: Path, n_ctx: int) -> tuple[Any, threading.Lock]:
         except ImportError:
             raise EmbeddedUnavailable(f"llama-cpp-python is not installed — run: {_INSTALL}") from None
         log.info("loading embedded model %s (n_ctx=%d)", path.name, n_ctx)
+        from copilot.models.embedded_sampling import llama_class, runtime_options
+
         try:
-            llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=max(1, os.cpu_count() or 1),
-                        verbose=False)
+            llm = llama_class(Llama)(model_path=str(path), n_ctx=n_ctx, verbose=False, **runtime_options())
         except (ValueError, RuntimeError, OSError) as exc:
             raise EmbeddedUnavailable(f"Cannot load {path.name} ({type(exc).__name__}) — is it a valid "
                                       f"GGUF file?") from None
