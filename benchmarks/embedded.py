@@ -42,7 +42,7 @@ class _EvalCounter:
         original = Llama.eval
         counter = self
 
-        def eval(self: Any, tokens: Any) -> Any:  # noqa: A001 - the name llama-cpp-python calls
+        def eval(self: Any, tokens: Any) -> Any:
             counter.tokens += len(tokens)
             counter.calls += 1
             return original(self, tokens)

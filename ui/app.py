@@ -125,6 +125,23 @@ class DeskApp(QObject):
         window.activateWindow()
         return window
 
+    @staticmethod
+    def is_first_start() -> bool:
+        """No settings file yet: the app opens the model chooser after its first paint instead of
+        silently using the demo model (closing the chooser writes the settings)."""
+        from copilot.settings import settings_path
+
+        return not settings_path().exists()
+
+    def start_window(self) -> MainWindow:
+        """Show the main window at launch; on the first start, the model chooser follows the first
+        paint (built then, so start-up does not pay for it)."""
+        first_start = self.is_first_start()
+        window = self.show_main_window()
+        if first_start:
+            window.sig_first_paint.connect(window.open_model_chooser)
+        return window
+
     def install_plugins(self) -> None:
         """Run the startup hooks and ``install(desk)`` of the plug-in modules (once)."""
         if self._plugins_installed:
@@ -227,7 +244,7 @@ def run_app(args: Sequence[str]) -> int:
     qapp.setWindowIcon(icon("app"))
     install_excepthook(desk)
     if not (quick and desk.has_handler("quick")):
-        window = desk.show_main_window()
+        window = desk.start_window()
         # Listening loads QtNetwork: after the first paint (a launch in that moment starts its own
         # window rather than handing over, as before the socket existed at all).
         window.sig_first_paint.connect(listen)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.runner import Runner
 from ui.theme import banner_style, icon, switcher_style
+from ui.widgets.demo_notice import DemoNotice
 from ui.widgets.error_banner import ErrorBanner
 from ui.widgets.workspace_switcher import WorkspaceSwitcher
 from ui.workspaces.base import Workspace
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
     from copilot.history import HistoryEntry
     from ui.history_view import HistoryWindow
+    from ui.model_chooser import ChooserDialog
     from ui.widgets.text_result import TextResultDialog
 
 __all__ = ["WORKSPACES", "MainWindow", "WorkspaceSwitcher"]
@@ -108,6 +110,10 @@ class MainWindow(QMainWindow):
         self.banner.close_button.clicked.connect(self._on_banner_dismissed)
         self._errors: dict[str, tuple[str, str]] = {}  # workspace key → (banner line, status line)
         right.addWidget(self.banner)
+        self.demo_notice = DemoNotice()
+        self.demo_notice.button.clicked.connect(self.open_model_chooser)
+        right.addWidget(self.demo_notice)
+        self._chooser: ChooserDialog | None = None
         self.stack = QStackedWidget()
         right.addWidget(self.stack, 1)
         outer.addLayout(right, 1)
@@ -181,6 +187,7 @@ class MainWindow(QMainWindow):
                                    "settings")
         self.act_about = action("actAbout", self.show_about, None, "about")
         self.act_history = action("actHistory", self.open_history, "Ctrl+H")
+        self.act_models = action("actModels", self.open_model_chooser)
         self.act_clear_recent = action("actClearRecent", self._clear_recent)
         self.ws_actions: dict[str, QAction] = {}
         for n, (key, _, _) in enumerate(WORKSPACES):
@@ -232,6 +239,7 @@ class MainWindow(QMainWindow):
         self.menu_view.addMenu(self.menu_theme)
         self.menu_tools = bar.addMenu("")
         self.menu_tools.addAction(self.act_history)
+        self.menu_tools.addAction(self.act_models)
         self.menu_tools.addAction(self.act_settings)
         self.menu_help = bar.addMenu("")
         self.menu_help.addAction(self.act_about)
@@ -239,6 +247,8 @@ class MainWindow(QMainWindow):
 
     def retranslate(self) -> None:
         self.setWindowTitle(self._title())
+        self.demo_notice.retranslate()
+        self.act_models.setText(self.tr("&Models…"))
         if self.model_indicator.info is not None:
             self.model_indicator.show_model(self.model_indicator.info, self.model_indicator.workspace_profile)
         self.menu_file.setTitle(self.tr("&File"))
@@ -388,7 +398,22 @@ class MainWindow(QMainWindow):
 
         ws = self.workspaces.get(self.current_key())
         own = ws.profile_name() if ws is not None else None
-        self.model_indicator.show_model(resolve_model(own), own)
+        info = resolve_model(own)
+        self.model_indicator.show_model(info, own)
+        self.demo_notice.setVisible(bool(info is not None and info.demo))
+
+    def open_model_chooser(self) -> ChooserDialog:
+        """Tools → Models… and the demo notice's button (and the first start): detected servers, a
+        key for a hosted service, or a catalogue download. Built on first use, not at start-up."""
+        if self._chooser is None:
+            from ui.model_chooser import ChooserDialog
+
+            self._chooser = chooser = ChooserDialog(self.runner, self)
+            chooser.sig_chosen.connect(lambda _name: self.update_model_indicator())
+        self._chooser.show()
+        self._chooser.raise_()
+        self._chooser.activateWindow()
+        return self._chooser
 
     def _on_profile_chosen(self, name: str) -> None:
         """The status bar's menu: this workspace uses ``name`` from now on ("" = the default profile)."""

@@ -12,6 +12,13 @@
     </message>
   </context>
   <context>
+    <name>ChooserDialog</name>
+    <message>
+      <source>Choose a model</source>
+      <translation>选择模型</translation>
+    </message>
+  </context>
+  <context>
     <name>CodeWorkspace</name>
     <message>
       <source>Code</source>
@@ -112,6 +119,29 @@
     <message>
       <source>Saved %1</source>
       <translation>已保存 %1</translation>
+    </message>
+  </context>
+  <context>
+    <name>DownloadController</name>
+    <message>
+      <source>Connecting to %1…</source>
+      <translation>正在连接 %1…</translation>
+    </message>
+    <message>
+      <source>Paused at %1 — Resume continues from there, also after a restart.</source>
+      <translation>已暂停于 %1——“继续”会从这里接着下载，重启后也可以。</translation>
+    </message>
+    <message>
+      <source>Download cancelled; the partial file was deleted.</source>
+      <translation>下载已取消，未完成的文件已删除。</translation>
+    </message>
+    <message>
+      <source>Downloaded and checked (SHA-256 matches). %1 is now the default model.</source>
+      <translation>已下载并校验（SHA-256 一致）。%1 现在是默认模型。</translation>
+    </message>
+    <message>
+      <source>Downloaded (no checksum was published). %1 is now the default model.</source>
+      <translation>已下载（来源未公布校验值）。%1 现在是默认模型。</translation>
     </message>
   </context>
   <context>
@@ -489,6 +519,18 @@
       <translation>提示词</translation>
     </message>
     <message>
+      <source>Demo model: the embedded SmolLM2-135M is for trying the app and is weak at real documents.</source>
+      <translation>演示模型：内置的 SmolLM2-135M 仅供试用，处理真实文档能力很弱。</translation>
+    </message>
+    <message>
+      <source>Choose a model…</source>
+      <translation>选择模型…</translation>
+    </message>
+    <message>
+      <source>&amp;Models…</source>
+      <translation>模型(&amp;M)…</translation>
+    </message>
+    <message>
       <source>&amp;File</source>
       <translation>文件(&amp;F)</translation>
     </message>
@@ -655,6 +697,107 @@
     <message>
       <source>%1 is still working. Cancel it and close? Results already finished are kept.</source>
       <translation>%1 仍在运行。取消并关闭吗？已完成的结果会保留。</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelChooser</name>
+    <message>
+      <source>Desk Copilot works with any model you choose. Until you choose, it uses the small embedded SmolLM2-135M demo model: fine for trying the app, weak at real documents.</source>
+      <translation>桌面助手可以使用您选择的任何模型。在您选择之前，它使用内置的小型演示模型 SmolLM2-135M：适合试用，处理真实文档能力很弱。</translation>
+    </message>
+    <message>
+      <source>Model servers on this machine</source>
+      <translation>本机上的模型服务</translation>
+    </message>
+    <message>
+      <source>Look again</source>
+      <translation>重新查找</translation>
+    </message>
+    <message>
+      <source>Use this server</source>
+      <translation>使用此服务</translation>
+    </message>
+    <message>
+      <source>A hosted model with your key</source>
+      <translation>使用您的密钥调用在线模型</translation>
+    </message>
+    <message>
+      <source>API key (stored in the system keyring)</source>
+      <translation>API 密钥（保存在系统钥匙串中）</translation>
+    </message>
+    <message>
+      <source>Save key and use</source>
+      <translation>保存密钥并使用</translation>
+    </message>
+    <message>
+      <source>Download a local model (this machine: %1 GB RAM)</source>
+      <translation>下载本地模型（本机内存：%1 GB）</translation>
+    </message>
+    <message>
+      <source>Download</source>
+      <translation>下载</translation>
+    </message>
+    <message>
+      <source>Resume</source>
+      <translation>继续</translation>
+    </message>
+    <message>
+      <source>Pause</source>
+      <translation>暂停</translation>
+    </message>
+    <message>
+      <source>Cancel download</source>
+      <translation>取消下载</translation>
+    </message>
+    <message>
+      <source>Looking for Ollama, LM Studio, vLLM and llama.cpp…</source>
+      <translation>正在查找 Ollama、LM Studio、vLLM 和 llama.cpp…</translation>
+    </message>
+    <message>
+      <source>no models yet</source>
+      <translation>尚无模型</translation>
+    </message>
+    <message>
+      <source>Found %1 on this machine with %2 — use it</source>
+      <translation>在本机发现 %1（模型 %2）——使用它</translation>
+    </message>
+    <message numerus="yes">
+      <source>%n server(s) found.</source>
+      <translation>
+        <numerusform>找到 %n 个服务。</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>None found. Start Ollama or LM Studio and look again.</source>
+      <translation>未找到。请启动 Ollama 或 LM Studio 后重新查找。</translation>
+    </message>
+    <message>
+      <source>Profile %1 is now the default.</source>
+      <translation>配置 %1 现在是默认配置。</translation>
+    </message>
+    <message>
+      <source>Enter the key first.</source>
+      <translation>请先输入密钥。</translation>
+    </message>
+    <message>
+      <source>Key stored. %1 is now the default; Settings → Test connection checks it.</source>
+      <translation>密钥已保存。%1 现在是默认配置；可在“设置 → 测试连接”中检查。</translation>
+    </message>
+    <message>
+      <source>paused at %1</source>
+      <translation>已暂停于 %1</translation>
+    </message>
+    <message>
+      <source>fits this machine</source>
+      <translation>适合本机</translation>
+    </message>
+    <message>
+      <source>Paused earlier — Resume continues where it stopped.</source>
+      <translation>之前已暂停——“继续”会从中断处接着下载。</translation>
+    </message>
+    <message>
+      <source>Downloads are checked against the published SHA-256 and can be paused and resumed.</source>
+      <translation>下载的文件会与公布的 SHA-256 校验，并可暂停和继续。</translation>
     </message>
   </context>
   <context>
