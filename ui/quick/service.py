@@ -12,7 +12,6 @@ other task in the app.
 from __future__ import annotations
 
 import logging
-import time
 from typing import Literal
 
 from PySide6.QtCore import QLocale, QObject, Signal
@@ -70,9 +69,7 @@ class QuickService(QObject):
         self._target_window = 0
         self._target_terminal = False
         self._result: QuickResult | None = None
-        self._started = 0.0
         self._template = ""
-        self._profile_used: str | None = None
 
     # -- setup -----------------------------------------------------------------------------------
     @property
@@ -179,10 +176,8 @@ class QuickService(QObject):
         profile = self._profile or load_settings().workspace_profiles.get("quick") or None
         self._result = None
         self._template = template_id
-        self._started = time.time()
         self.window.start_output(tpl.name(ui_lang()))
 
-        self._profile_used = profile
         from copilot.tasks.recorded import RunInfo
 
         record = RunInfo("quick", "quick", template=template_id, profile=profile or _default_profile(),
