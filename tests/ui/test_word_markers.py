@@ -77,3 +77,14 @@ def test_rows_fit_up_to_a_limit_and_elide(window: object, qtbot: object, tmp_pat
     assert top + height <= 5 * spacing and end <= 300
     pixmap = HtmlDelegate._render(texts[2], 300, 5 * spacing, QColor("black"), ws.table.font(), 1.0)
     assert not pixmap.isNull()
+
+
+def test_guard_list_shows_markers(word: object, qtbot: object, fake_server: object) -> None:
+    from tests.test_polish_fakes import drop_placeholder
+
+    fake_server.set_default(model(drop_placeholder))  # type: ignore[attr-defined]
+    word.run()  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: word.result is not None and not word.is_busy(), timeout=30000)  # type: ignore[attr-defined]
+    items = [word.guard_list.item(i) for i in range(word.guard_list.count())]  # type: ignore[attr-defined]
+    assert items, "dropping a placeholder is caught by the guards"
+    assert all("⟦" not in item.toolTip() and "⟦" not in item.text() for item in items)

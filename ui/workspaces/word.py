@@ -43,6 +43,7 @@ from copilot.events import Done, Event, Notice, Progress, Started
 from copilot.tasks.polish.review import Paragraph
 from ui.runner import Runner
 from ui.theme import icon, set_role
+from ui.widgets.placeholders import markers_plain
 from ui.workspaces.base import Workspace
 from ui.workspaces.word_review import ACCEPTED, REJECTED, ROW_PADDING, ReviewFilter, ReviewModel, ReviewTable
 
@@ -418,7 +419,9 @@ class WordWorkspace(Workspace):
             if o.status == "rejected":
                 item = QListWidgetItem(self.tr("¶%1: %2").replace("%1", str(o.paragraph)).replace("%2", o.reason))
                 item.setData(Qt.ItemDataRole.UserRole, o.paragraph)
-                item.setToolTip(f"{o.reason}\n\n{o.original}")
+                at = self.model.row_index(o.paragraph)
+                kinds = self.model.rows[at].para.placeholders if at is not None else ()
+                item.setToolTip(f"{o.reason}\n\n{markers_plain(o.original, kinds)}")  # markers, never ⟦n⟧
                 self.guard_list.addItem(item)
         counts = self.model.counts()
         self._unsaved = counts["changed"] > 0
