@@ -14,9 +14,9 @@ from pytestqt.qtbot import QtBot
 from copilot.cancel import CancelToken
 from copilot.errors import ServerUnavailable
 from copilot.events import Done, Event, Progress, Started
-from ui.main_window import MainWindow
+from ui.main_window import WORKSPACES, MainWindow
 
-KEYS = ["word", "excel", "powerpoint", "code", "prompts"]
+KEYS = [key for key, _module, _cls in WORKSPACES]  # every workspace the window offers, new ones included
 
 
 @pytest.mark.parametrize("key", KEYS)
