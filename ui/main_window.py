@@ -55,6 +55,7 @@ WORKSPACES: tuple[tuple[str, str, str], ...] = (
     ("powerpoint", "ui.workspaces.powerpoint", "PowerPointWorkspace"),
     ("code", "ui.workspaces.code", "CodeWorkspace"),
     ("prompts", "ui.workspaces.prompts", "PromptsWorkspace"),
+    ("knowledge", "ui.workspaces.knowledge", "KnowledgeWorkspace"),
 )
 _MAX_RECENT = 10
 
@@ -66,6 +67,7 @@ def _workspace_title(key: str) -> str:
         "powerpoint": QCoreApplication.translate("MainWindow", "PowerPoint"),
         "code": QCoreApplication.translate("MainWindow", "Code"),
         "prompts": QCoreApplication.translate("MainWindow", "Prompts"),
+        "knowledge": QCoreApplication.translate("MainWindow", "Knowledge"),
     }
     return titles.get(key, key)
 
@@ -336,6 +338,10 @@ class MainWindow(QMainWindow):
         ws.sig_error.connect(lambda text, k=key: self._on_workspace_error(k, text))
         ws.sig_error_cleared.connect(lambda k=key: self._on_workspace_error_cleared(k))
         ws.sig_busy.connect(lambda busy, k=key: self._on_workspace_busy(k, busy))
+        if hasattr(ws, "sig_open_location"):  # the Knowledge workspace's citations
+            from ui.locations import open_location
+
+            ws.sig_open_location.connect(lambda file, loc: open_location(self, file, loc))
         placeholder = self._pages[key]
         index = self.stack.indexOf(placeholder)
         self.stack.insertWidget(index, ws)

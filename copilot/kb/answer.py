@@ -34,6 +34,8 @@ class Citation:
     file: str
     locator: dict[str, Any]
     text: str
+    heading: str = ""
+    """The heading path above the chunk (a slide's title): lets the app find the place."""
 
     def to_json(self) -> dict[str, Any]:
         return {"n": self.n, "file": self.file, "locator": self.locator, "text": self.text}
@@ -81,7 +83,7 @@ def answer(kb: KnowledgeBase, provider: Provider, question: str, *, embedder: Em
         yield Delta(text)
         yield Done(KbAnswer(question, text, found=False))
         return
-    sources = [Citation(i, h.file, h.locator, h.text) for i, h in enumerate(hits, start=1)]
+    sources = [Citation(i, h.file, h.locator, h.text, h.heading) for i, h in enumerate(hits, start=1)]
     blocks = [f"[{c.n}] {Path(c.file).name} — {locator_text(c.locator)}\n{c.text}" for c in sources]
     if extra_context:
         blocks.insert(0, extra_context)

@@ -497,6 +497,201 @@
     </message>
   </context>
   <context>
+    <name>KnowledgeWorkspace</name>
+    <message>
+      <source>Knowledge</source>
+      <translation>知识库</translation>
+    </message>
+    <message>
+      <source>Knowledge base:</source>
+      <translation>知识库：</translation>
+    </message>
+    <message>
+      <source>New…</source>
+      <translation>新建…</translation>
+    </message>
+    <message>
+      <source>Add folder…</source>
+      <translation>添加文件夹…</translation>
+    </message>
+    <message>
+      <source>Add files…</source>
+      <translation>添加文件…</translation>
+    </message>
+    <message>
+      <source>Sync</source>
+      <translation>同步</translation>
+    </message>
+    <message>
+      <source>Read new and changed files again; unchanged files are skipped</source>
+      <translation>重新读取新增和修改过的文件；未变的文件会跳过</translation>
+    </message>
+    <message>
+      <source>Remove</source>
+      <translation>删除</translation>
+    </message>
+    <message>
+      <source>Forget the selected files or folders (your files are not touched)</source>
+      <translation>从知识库移除所选文件或文件夹（不会改动你的文件）</translation>
+    </message>
+    <message>
+      <source>Cancel</source>
+      <translation>取消</translation>
+    </message>
+    <message>
+      <source>Sources</source>
+      <translation>来源</translation>
+    </message>
+    <message>
+      <source>Ask a question, or type words to search — e.g. 出差住宿标准是多少？</source>
+      <translation>输入问题或关键词检索——例如：出差住宿标准是多少？</translation>
+    </message>
+    <message>
+      <source>Search</source>
+      <translation>检索</translation>
+    </message>
+    <message>
+      <source>Ask</source>
+      <translation>提问</translation>
+    </message>
+    <message>
+      <source>Answer from the knowledge base with citations (Ctrl+Enter)</source>
+      <translation>依据知识库回答并标注出处（Ctrl+Enter）</translation>
+    </message>
+    <message>
+      <source>Search results and answers appear here. Click a citation to open the file at that paragraph, slide or page.</source>
+      <translation>检索结果和回答显示在这里。点击引用即可打开对应文件并定位到段落、幻灯片或页。</translation>
+    </message>
+    <message>
+      <source>Reading the knowledge base</source>
+      <translation>读取知识库</translation>
+    </message>
+    <message>
+      <source>%1 files, %2 failed</source>
+      <translation>%1 个文件，%2 个失败</translation>
+    </message>
+    <message>
+      <source>New knowledge base</source>
+      <translation>新建知识库</translation>
+    </message>
+    <message>
+      <source>Name:</source>
+      <translation>名称：</translation>
+    </message>
+    <message>
+      <source>Add a folder to the knowledge base</source>
+      <translation>向知识库添加文件夹</translation>
+    </message>
+    <message>
+      <source>Add files to the knowledge base</source>
+      <translation>向知识库添加文件</translation>
+    </message>
+    <message>
+      <source>Documents (*.docx *.pptx *.xlsx *.xlsm *.xls *.ods *.csv *.pdf *.md *.txt)</source>
+      <translation>文档 (*.docx *.pptx *.xlsx *.xlsm *.xls *.ods *.csv *.pdf *.md *.txt)</translation>
+    </message>
+    <message>
+      <source>Indexing… %v / %m files</source>
+      <translation>正在建立索引… %v / %m 个文件</translation>
+    </message>
+    <message>
+      <source>Indexing</source>
+      <translation>建立索引</translation>
+    </message>
+    <message>
+      <source>Indexing %1…</source>
+      <translation>正在为 %1 建立索引…</translation>
+    </message>
+    <message>
+      <source>%1 added, %2 changed, %3 removed, %4 unchanged, %5 failed</source>
+      <translation>新增 %1，修改 %2，删除 %3，未变 %4，失败 %5</translation>
+    </message>
+    <message>
+      <source>Select the files to remove first</source>
+      <translation>请先选择要移除的文件</translation>
+    </message>
+    <message>
+      <source>Removing</source>
+      <translation>移除</translation>
+    </message>
+    <message>
+      <source>%1 is inside an added folder: remove the folder, or move the file out of it</source>
+      <translation>%1 位于已添加的文件夹中：请移除该文件夹，或把文件移出</translation>
+    </message>
+    <message>
+      <source>Searching</source>
+      <translation>检索</translation>
+    </message>
+    <message>
+      <source>Looking in %1…</source>
+      <translation>正在 %1 中查找…</translation>
+    </message>
+    <message>
+      <source>Answering</source>
+      <translation>回答</translation>
+    </message>
+    <message>
+      <source>paragraph %1</source>
+      <translation>第 %1 段</translation>
+    </message>
+    <message>
+      <source>slide %1</source>
+      <translation>第 %1 张幻灯片</translation>
+    </message>
+    <message>
+      <source>page %1</source>
+      <translation>第 %1 页</translation>
+    </message>
+    <message>
+      <source>sheet %1, rows %2</source>
+      <translation>工作表 %1，第 %2 行</translation>
+    </message>
+    <message>
+      <source>line %1</source>
+      <translation>第 %1 行</translation>
+    </message>
+    <message>
+      <source>Nothing found.</source>
+      <translation>没有找到。</translation>
+    </message>
+    <message>
+      <source>Dimmed sentences cite no source.</source>
+      <translation>灰色句子没有标注出处。</translation>
+    </message>
+    <message>
+      <source>Citations that named no retrieved source were removed: %1</source>
+      <translation>已删除不对应任何检索片段的引用：%1</translation>
+    </message>
+    <message>
+      <source>Not found in the cited sources — check: %1</source>
+      <translation>引用的资料中没有这些内容，请核实：%1</translation>
+    </message>
+    <message>
+      <source>File</source>
+      <translation>文件</translation>
+    </message>
+    <message>
+      <source>Status</source>
+      <translation>状态</translation>
+    </message>
+    <message>
+      <source>Chunks</source>
+      <translation>片段</translation>
+    </message>
+    <message>
+      <source>indexed</source>
+      <translation>已索引</translation>
+    </message>
+    <message>
+      <source>failed</source>
+      <translation>失败</translation>
+    </message>
+    <message>
+      <source>pending</source>
+      <translation>待处理</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Word</source>
@@ -525,6 +720,10 @@
     <message>
       <source>Choose a model…</source>
       <translation>选择模型…</translation>
+    </message>
+    <message>
+      <source>Knowledge</source>
+      <translation>知识库</translation>
     </message>
     <message>
       <source>&amp;Models…</source>
@@ -697,6 +896,10 @@
     <message>
       <source>%1 is still working. Cancel it and close? Results already finished are kept.</source>
       <translation>%1 仍在运行。取消并关闭吗？已完成的结果会保留。</translation>
+    </message>
+    <message>
+      <source>%1 cannot be opened — check that it still exists</source>
+      <translation>无法打开 %1——请确认文件仍然存在</translation>
     </message>
   </context>
   <context>

@@ -111,6 +111,22 @@ class Workspace(QWidget):
     def save(self) -> None:
         """Save the result (Ctrl+S)."""
 
+    def reveal(self, locator: dict[str, Any]) -> None:
+        """Show the place ``locator`` names in the open file (a knowledge-base citation:
+        ``{"paragraph": N}``, ``{"slide": N}``, ...), now or, while the file loads, once it has."""
+        self._pending_location: dict[str, Any] | None = locator
+        self.apply_reveal()
+
+    def apply_reveal(self) -> None:
+        """Call when a file has loaded: shows a location asked for meanwhile."""
+        locator = getattr(self, "_pending_location", None)
+        if locator is not None and self.show_location(locator):
+            self._pending_location = None
+
+    def show_location(self, locator: dict[str, Any]) -> bool:
+        """Override: show ``locator`` in the loaded file; False while nothing is loaded yet."""
+        return True
+
     def retranslate(self) -> None:
         """Re-set every visible text after a language switch (called on LanguageChange)."""
 

@@ -201,6 +201,7 @@ class PowerPointWorkspace(Workspace):
         self.last_report: Any = None
         self._preview_tmp: tempfile.TemporaryDirectory[str] | None = None  # removed with the workspace
         self._dirty = False
+        self._deck_slides = 0  # slides in the deck read last (for citations)
         self._loading_notes = False
         self._templates: list[Path] = []
         self._build_ui()
@@ -538,12 +539,29 @@ class PowerPointWorkspace(Workspace):
                        status=self.tr("Reading %1…").replace("%1", path.name))
 
     def _on_read(self, result: object) -> None:
+        slides = getattr(result, "slides", ())  # a deck's count, or an outline file's slides
+        self._deck_slides = slides if isinstance(slides, int) else len(slides)
         self._set_outline(getattr(result, "outline", result))
         self.last_saved = None
         self.review_view.clear()
         self._update_review_button()
         self._dirty = False
         self.sig_status.emit(self.tr("Outline read: %n slide(s)", "", self.model.rowCount()))
+        self.apply_reveal()
+
+    def show_location(self, locator: dict[str, Any]) -> bool:
+        """Select deck slide N's outline row. The outline folds the title slide into the deck title
+        and merges "(cont.)" slides, so the row is found by the slide's title when the citation has
+        it, else counted back from the end of the deck."""
+        number, rows = locator.get("slide"), self.model.rowCount()
+        if not self._deck_slides or not rows or not isinstance(number, int):
+            return bool(self._deck_slides)
+        titles = [slide.title for slide in self.model.slides]
+        title = locator.get("title")
+        row = titles.index(title) if title in titles else min(rows - 1, max(0, number - 1 - (self._deck_slides - rows)))
+        self.tree.setCurrentIndex(self.model.slide_index(row))
+        self.tree.scrollTo(self.model.slide_index(row), QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
 
     def _on_open_outline(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Open an outline"), "",

@@ -350,6 +350,7 @@ class WordWorkspace(Workspace):
         self.model.set_paragraphs(paragraphs)
         self._update_labels()
         self.sig_status.emit(self.tr("%1 paragraphs").replace("%1", str(len(paragraphs))))
+        self.apply_reveal()
 
     # -- run ------------------------------------------------------------------------------------
     def run(self) -> None:
@@ -516,14 +517,26 @@ class WordWorkspace(Workspace):
         self.rewrite_view.setHtml(right + extra)
 
     def _on_guard_activated(self, item: QListWidgetItem) -> None:
-        i = self.model.row_index(int(item.data(Qt.ItemDataRole.UserRole)))
+        self.select_paragraph(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def select_paragraph(self, number: int) -> bool:
+        """Make paragraph ``number`` (1-based, polish order) the current row, in view."""
+        i = self.model.row_index(number)
         if i is None:
-            return
+            return False
         if self.proxy.mode == "changes":
             self.show_combo.setCurrentIndex(0)
         proxy_index = self.proxy.mapFromSource(self.model.index(i, 0))
         self.table.setCurrentIndex(proxy_index)
-        self.table.scrollTo(proxy_index)
+        self.table.scrollTo(proxy_index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        return True
+
+    def show_location(self, locator: dict[str, Any]) -> bool:
+        # Body paragraphs come first in polish order, so a body locator's number is the row's.
+        number = locator.get("paragraph")
+        if isinstance(number, int) and not locator.get("part") and self.paragraphs:
+            self.select_paragraph(number)
+        return bool(self.paragraphs)
 
     # -- save -----------------------------------------------------------------------------------
     def can_save(self) -> bool:
