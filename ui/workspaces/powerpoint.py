@@ -355,6 +355,7 @@ class PowerPointWorkspace(Workspace):
         splitter.addWidget(self.build_box)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 1)
+        splitter.setSizes([250, 450, 300])  # the outline (the work) gets the widest pane from the start
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(splitter)
@@ -459,6 +460,8 @@ class PowerPointWorkspace(Workspace):
         self.model.set_outline(outline)
         self.title_edit.setText(self.model.deck_title)
         self.subtitle_edit.setText(" / ".join(self.model.subtitle))
+        for edit in (self.title_edit, self.subtitle_edit):
+            edit.setCursorPosition(0)  # a long title reads from its start, not "ustomer-Service Review"
         self.tree.expandAll()
         self._on_tree_current(self.tree.currentIndex(), QModelIndex())
         self._draw_previews()
