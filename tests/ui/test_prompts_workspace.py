@@ -21,7 +21,7 @@ def test_search_and_preview(prompts: object, qtbot: object) -> None:
     assert prompts.list.count() == 1  # type: ignore[attr-defined]
     prompts.list.setCurrentRow(0)  # type: ignore[attr-defined]
     assert prompts.template_id == "polish.formal"  # type: ignore[attr-defined]
-    assert prompts.f_id.text() == "polish.formal"  # type: ignore[attr-defined]
+    assert prompts.form.f_id.text() == "polish.formal"  # type: ignore[attr-defined]
     for name in prompts._input_widgets:  # type: ignore[attr-defined]
         value = '[{"id": "1", "text": "hey team"}]' if name == "paragraphs" else "hey team, meeting moved"
         prompts.set_input(name, value)  # type: ignore[attr-defined]
@@ -50,7 +50,7 @@ def test_edit_save_history_revert(prompts: object, qtbot: object) -> None:
 
     prompts.select_template("polish.formal")  # type: ignore[attr-defined]
     original = get_template("polish.formal").spec.name.en
-    prompts.f_name_en.setText("Formal (mine)")  # type: ignore[attr-defined]
+    prompts.form.f_name_en.setText("Formal (mine)")  # type: ignore[attr-defined]
     prompts._form_to_raw()  # type: ignore[attr-defined]
     assert "Formal (mine)" in prompts.raw.toPlainText()  # type: ignore[attr-defined]
     prompts.save()  # type: ignore[attr-defined]
@@ -58,7 +58,7 @@ def test_edit_save_history_revert(prompts: object, qtbot: object) -> None:
     tpl = get_template("polish.formal")
     assert tpl.origin == "user" and tpl.spec.name.en == "Formal (mine)"
     assert tpl.spec.based_on_version is not None
-    prompts.f_name_en.setText("Formal v3")  # type: ignore[attr-defined]
+    prompts.form.f_name_en.setText("Formal v3")  # type: ignore[attr-defined]
     prompts._form_to_raw()  # type: ignore[attr-defined]
     prompts.save()  # type: ignore[attr-defined]
     qtbot.waitUntil(lambda: not prompts.is_loading(), timeout=30000)  # type: ignore[attr-defined]

@@ -7,10 +7,11 @@ texts in ``retranslate()`` (see ``ui.workspaces.base.Workspace.changeEvent``).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-__all__ = ["LANGUAGES", "current_language", "install_language", "resolve_language"]
+__all__ = ["LANGUAGES", "current_language", "install_language", "resolve_language", "ui_lang"]
 
 I18N_DIR = Path(__file__).resolve().parent
 LANGUAGES = {"zh_CN": "简体中文", "en": "English"}
@@ -31,6 +32,11 @@ def resolve_language(setting: str) -> str:
 
 def current_language() -> str:
     return _current
+
+
+def ui_lang() -> Literal["zh", "en"]:
+    """The installed UI language as a template language (names, descriptions, prompts)."""
+    return "zh" if _current == "zh_CN" else "en"
 
 
 def install_language(setting: str) -> str:

@@ -166,16 +166,16 @@ class CodeWorkspace(Workspace):
         lang = self.language()
         explain = self.explain_check.isChecked()
         profile = self.profile_name()
-        from ui.i18n import current_language
+        from ui.i18n import ui_lang
 
-        ui_lang: Literal["zh", "en"] | None = "zh" if current_language() == "zh_CN" else None
+        prompt_lang: Literal["zh", "en"] | None = "zh" if ui_lang() == "zh" else None
 
         def job(cancel: CancelToken) -> Iterator[Event]:
             from copilot.models import get_provider
             from copilot.tasks.generate_code import generate_code
 
             return generate_code(get_provider(profile), task, lang, explain=explain, cancel=cancel,
-                                 ui_lang=ui_lang)
+                                 ui_lang=prompt_lang)
 
         self.result = None
         self._streamed = []

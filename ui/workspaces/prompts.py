@@ -18,13 +18,10 @@ from typing import Any
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -33,10 +30,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -45,9 +39,11 @@ from PySide6.QtWidgets import (
 
 from copilot.cancel import CancelToken
 from copilot.events import Delta, Done, Event, Progress, Started
+from ui.i18n import ui_lang
 from ui.runner import Runner
 from ui.theme import icon, set_role
 from ui.workspaces.base import Workspace
+from ui.workspaces.prompt_form import TemplateForm
 from ui.workspaces.prompt_inputs import diff_html, input_widget, set_widget_text, widget_value
 
 __all__ = ["PromptsWorkspace"]
@@ -55,12 +51,6 @@ __all__ = ["PromptsWorkspace"]
 _INPUT_TYPES = ("text", "string", "number", "choice", "boolean")
 _APPLIES = ("any", "docx", "xlsx", "pptx", "code", "text")
 _OUTPUTS = ("popup", "replace", "new_document", "json")
-
-
-def _ui_lang() -> str:
-    from ui.i18n import current_language
-
-    return "zh" if current_language() == "zh_CN" else "en"
 
 
 class PromptsWorkspace(Workspace):
@@ -124,44 +114,8 @@ class PromptsWorkspace(Workspace):
         self.tabs = QTabWidget()
 
         # Form
-        form_page = QWidget()
-        self.form = QFormLayout(form_page)
-        self.f_id = QLabel()
-        self.f_name_zh, self.f_name_en = QLineEdit(), QLineEdit()
-        self.f_desc_zh, self.f_desc_en = QLineEdit(), QLineEdit()
-        self.f_category = QLineEdit()
-        self.f_tags = QLineEdit()
-        self.f_version = QSpinBox()
-        self.f_version.setRange(1, 100000)
-        self.f_applies = QComboBox()
-        self.f_applies.addItems(_APPLIES)
-        self.f_output = QComboBox()
-        self.f_output.addItems(_OUTPUTS)
-        self.f_temperature = QDoubleSpinBox()
-        self.f_temperature.setRange(0, 2)
-        self.f_temperature.setSingleStep(0.1)
-        self.f_max_tokens = QSpinBox()
-        self.f_max_tokens.setRange(0, 1_000_000)
-        self.f_favourite = QCheckBox()
-        self.f_inputs = QTableWidget(0, 4)
-        self.f_inputs.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.f_inputs.verticalHeader().hide()
-        self._form_labels: list[QLabel] = []
-        for widget in (self.f_id, self.f_name_zh, self.f_name_en, self.f_desc_zh, self.f_desc_en, self.f_category,
-                       self.f_tags, self.f_version, self.f_applies, self.f_output, self.f_temperature,
-                       self.f_max_tokens, self.f_favourite, self.f_inputs):
-            label = QLabel()
-            self._form_labels.append(label)
-            self.form.addRow(label, widget)
-        for w in (self.f_name_zh, self.f_name_en, self.f_desc_zh, self.f_desc_en, self.f_category, self.f_tags):
-            w.editingFinished.connect(self._form_to_raw)
-        for s in (self.f_version, self.f_max_tokens):
-            s.editingFinished.connect(self._form_to_raw)
-        self.f_temperature.editingFinished.connect(self._form_to_raw)
-        for c in (self.f_applies, self.f_output):
-            c.activated.connect(self._form_to_raw)
-        self.f_favourite.toggled.connect(self._form_to_raw)
-        self.f_inputs.itemChanged.connect(self._form_to_raw)
+        self.form = TemplateForm()
+        self.form.sig_edited.connect(self._form_to_raw)
 
         # Raw
         self.raw = QPlainTextEdit()
@@ -179,7 +133,7 @@ class PromptsWorkspace(Workspace):
         self.preview_lang = QComboBox()
         self.preview_lang.addItem("中文", "zh")
         self.preview_lang.addItem("English", "en")
-        self.preview_lang.setCurrentIndex(0 if _ui_lang() == "zh" else 1)
+        self.preview_lang.setCurrentIndex(0 if ui_lang() == "zh" else 1)
         self.preview_lang.currentIndexChanged.connect(self._render_preview)
         self.tokens_label = QLabel()
         set_role(self.tokens_label, "hint")
@@ -234,7 +188,7 @@ class PromptsWorkspace(Workspace):
         tv.addLayout(trow)
         tv.addWidget(self.tests_list, 1)
 
-        self.tabs.addTab(form_page, "")
+        self.tabs.addTab(self.form, "")
         self.tabs.addTab(self.raw, "")
         self.tabs.addTab(preview_page, "")
         self.tabs.addTab(history_page, "")
@@ -277,16 +231,6 @@ class PromptsWorkspace(Workspace):
         for i, text in enumerate((self.tr("Form"), self.tr("Raw"), self.tr("Preview"), self.tr("History"),
                                   self.tr("Tests"))):
             self.tabs.setTabText(i, text)
-        labels = (self.tr("Id"), self.tr("Name (中文)"), self.tr("Name (English)"), self.tr("Description (中文)"),
-                  self.tr("Description (English)"), self.tr("Category"), self.tr("Tags"), self.tr("Version"),
-                  self.tr("Applies to"), self.tr("Output"), self.tr("Temperature"), self.tr("Max tokens"),
-                  self.tr("Favourite"), self.tr("Inputs"))
-        for label, text in zip(self._form_labels, labels, strict=True):
-            label.setText(text)
-        self.f_inputs.setHorizontalHeaderLabels([self.tr("Name"), self.tr("Type"), self.tr("Default"),
-                                                 self.tr("Description")])
-        self.f_tags.setPlaceholderText(self.tr("comma separated"))
-        self.f_max_tokens.setSpecialValueText(self.tr("default"))
         self.preview_lang_label.setText(self.tr("Language:"))
         self.run_button.setText(self.tr("Run"))
         self.run_button.setToolTip(self.tr("Send the rendered messages to the model (Ctrl+Enter)"))
@@ -359,7 +303,7 @@ class PromptsWorkspace(Workspace):
         needle = self.search.text().strip().lower()
         category = self.category_combo.currentData() or ""
         language = self.language_combo.currentData() or ""
-        lang = _ui_lang()
+        lang = ui_lang()
         current = select or (self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None)
         self.list.blockSignals(True)
         self.list.clear()
@@ -455,34 +399,8 @@ class PromptsWorkspace(Workspace):
         self._update_header()
 
     def _fill_form(self) -> None:
-        spec = self.template.spec
         self._loading = True
-        self.f_id.setText(spec.id)
-        self.f_name_zh.setText(spec.name.zh)
-        self.f_name_en.setText(spec.name.en)
-        self.f_desc_zh.setText(spec.description.zh)
-        self.f_desc_en.setText(spec.description.en)
-        for edit in (self.f_desc_zh, self.f_desc_en):
-            edit.setCursorPosition(0)  # show a long description from its start, not its end
-            edit.setToolTip(edit.text())
-        self.f_category.setText(spec.category)
-        self.f_tags.setText(", ".join(spec.tags))
-        self.f_version.setValue(spec.version)
-        self.f_applies.setCurrentText(spec.applies_to)
-        self.f_output.setCurrentText(spec.output)
-        self.f_temperature.setValue(spec.model.temperature or 0.0)
-        self.f_max_tokens.setValue(spec.model.max_tokens or 0)
-        self.f_favourite.setChecked(spec.favourite)
-        self.f_inputs.setRowCount(0)
-        for name, ispec in spec.inputs.items():
-            row = self.f_inputs.rowCount()
-            self.f_inputs.insertRow(row)
-            default = "" if ispec.default is None else str(ispec.default)
-            for col, value in enumerate((name, ispec.type, default, ispec.description.get(_ui_lang()))):
-                cell = QTableWidgetItem(value)
-                if col == 0:
-                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
-                self.f_inputs.setItem(row, col, cell)
+        self.form.fill(self.template.spec, ui_lang())
         self._loading = False
 
     def _form_to_raw(self, *_args: object) -> None:
@@ -499,40 +417,7 @@ class PromptsWorkspace(Workspace):
         except CopilotError as exc:
             self.error_label.setText(str(exc))
             return
-        front["name"] = {"zh": self.f_name_zh.text(), "en": self.f_name_en.text()}
-        front["description"] = {"zh": self.f_desc_zh.text(), "en": self.f_desc_en.text()}
-        front["category"] = self.f_category.text().strip()
-        front["tags"] = [t.strip() for t in self.f_tags.text().split(",") if t.strip()]
-        front["version"] = self.f_version.value()
-        front["applies_to"] = self.f_applies.currentText()
-        front["output"] = self.f_output.currentText()
-        model = dict(front.get("model") or {})
-        model["temperature"] = round(self.f_temperature.value(), 2)
-        if self.f_max_tokens.value():
-            model["max_tokens"] = self.f_max_tokens.value()
-        else:
-            model.pop("max_tokens", None)
-        front["model"] = model
-        if self.f_favourite.isChecked():
-            front["favourite"] = True
-        else:
-            front.pop("favourite", None)
-        inputs = dict(front.get("inputs") or {})
-        for row in range(self.f_inputs.rowCount()):
-            name_item = self.f_inputs.item(row, 0)
-            if name_item is None or name_item.text() not in inputs:
-                continue
-            spec = dict(inputs[name_item.text()] or {})
-            type_item, default_item = self.f_inputs.item(row, 1), self.f_inputs.item(row, 2)
-            if type_item is not None and type_item.text() in _INPUT_TYPES:
-                spec["type"] = type_item.text()
-            if default_item is not None:
-                if default_item.text():
-                    spec["default"] = default_item.text()
-                else:
-                    spec.pop("default", None)
-            inputs[name_item.text()] = spec
-        front["inputs"] = inputs
+        front = self.form.update_front(front)
         head = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, default_flow_style=None, width=100)
         self._loading = True
         self.raw.setPlainText(f"---\n{head}---\n{body}")
@@ -546,7 +431,7 @@ class PromptsWorkspace(Workspace):
         if self.template is None:
             return
         for name, spec in self.template.inputs.items():
-            widget = input_widget(spec, _ui_lang(), self._render_preview)
+            widget = input_widget(spec, ui_lang(), self._render_preview)
             self._input_widgets[name] = widget
             self.preview_inputs.addRow(name, widget)
 

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from copilot.cancel import CancelToken
 from copilot.events import Done, Event, Notice, Progress, Started
 from copilot.tasks.polish.review import Paragraph
+from ui.i18n import ui_lang
 from ui.runner import Runner
 from ui.theme import icon, set_role
 from ui.widgets.placeholders import markers_plain
@@ -261,11 +262,6 @@ class WordWorkspace(Workspace):
                                     if self.paragraphs else "")
 
     # -- templates ------------------------------------------------------------------------------
-    def _ui_lang(self) -> str:
-        from ui.i18n import current_language
-
-        return "zh" if current_language() == "zh_CN" else "en"
-
     def _load_templates(self) -> None:
         """Parse the polish templates on a worker (YAML parsing takes seconds on a slow machine)."""
         if self._templates is not None:
@@ -293,7 +289,7 @@ class WordWorkspace(Workspace):
     def _fill_templates(self) -> None:
         wanted = self._wanted_template or self.template_combo.currentData() or "polish.polish"
         self.template_combo.clear()
-        lang = self._ui_lang()
+        lang = ui_lang()
         for tpl in self._templates or []:
             self.template_combo.addItem(tpl.name(lang), tpl.id)
             self.template_combo.setItemData(self.template_combo.count() - 1, tpl.description(lang),
