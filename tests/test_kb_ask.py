@@ -113,3 +113,30 @@ def test_server_embeddings_are_used_and_kept_per_model(tmp_path: Path, fake_serv
     fake_server.stop()
     code, _, err = run(capsys, "kb", "search", "parking")
     assert code == 1 and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_quick_template_answers_from_the_default_knowledge_base(office: Path, fake_server: FakeOpenAIServer,
+                                                                fake_profile: str) -> None:
+    from copilot.models import get_provider
+    from copilot.tasks.quick_action import quick_action, quick_templates
+
+    assert "quick.ask_kb" in [t.id for t in quick_templates()]
+    fake_server.set_default("Priority 1 incidents get a response within 4 hours [1][5].")
+    result = None
+    for event in quick_action(get_provider(fake_profile), "quick.ask_kb", "response time for priority 1?"):
+        result = getattr(event, "result", result)
+    assert result is not None
+    assert result.text == "Priority 1 incidents get a response within 4 hours [1].\n\n[1] sla.pptx — slide 1"
+    prompt = fake_server.last_request["messages"][-1]["content"]
+    assert "[1] sla.pptx — slide 1" in prompt and "Question: response time for priority 1?" in prompt
+
+
+def test_search_limited_to_one_file(office: Path) -> None:
+    from copilot.kb.search import search
+    from copilot.kb.store import open_kb
+
+    with open_kb() as kb:
+        everywhere = search(kb, "报销 response", k=8, mode="bm25")
+        assert {Path(h.file).name for h in everywhere} == {"差旅管理办法.docx", "sla.pptx"}
+        only = search(kb, "报销 response", k=8, files=[str(office / "sla.pptx")])
+        assert only and {Path(h.file).name for h in only} == {"sla.pptx"}

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.locations import wire_knowledge
 from ui.runner import Runner
 from ui.theme import banner_style, icon, switcher_style
 from ui.widgets.demo_notice import DemoNotice
@@ -338,10 +339,7 @@ class MainWindow(QMainWindow):
         ws.sig_error.connect(lambda text, k=key: self._on_workspace_error(k, text))
         ws.sig_error_cleared.connect(lambda k=key: self._on_workspace_error_cleared(k))
         ws.sig_busy.connect(lambda busy, k=key: self._on_workspace_busy(k, busy))
-        if hasattr(ws, "sig_open_location"):  # the Knowledge workspace's citations
-            from ui.locations import open_location
-
-            ws.sig_open_location.connect(lambda file, loc: open_location(self, file, loc))
+        wire_knowledge(self, ws)
         placeholder = self._pages[key]
         index = self.stack.indexOf(placeholder)
         self.stack.insertWidget(index, ws)

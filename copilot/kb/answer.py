@@ -71,13 +71,17 @@ def _lang(text: str) -> Literal["zh", "en"]:
 
 def answer(kb: KnowledgeBase, provider: Provider, question: str, *, embedder: Embedder | None = None,
            k: int = 6, cancel: CancelToken | None = None, lang: Literal["zh", "en"] | None = None,
-           extra_context: str | None = None) -> Iterator[Event]:
-    """Yields the streamed answer as ``Delta``s and ends with ``Done(KbAnswer)``."""
+           template_id: str = TEMPLATE, question_input: str = "question",
+           files: list[str] | None = None) -> Iterator[Event]:
+    """Yields the streamed answer as ``Delta``s and ends with ``Done(KbAnswer)``.
+
+    ``template_id`` takes ``sources`` and ``question_input``; ``files`` limits the search to them.
+    """
     from copilot.prompts import get_template
 
     yield Started("kb-ask")
     lang = lang or _lang(question)
-    hits = relevant_hits(search(kb, question, k=k, embedder=embedder))
+    hits = relevant_hits(search(kb, question, k=k, embedder=embedder, files=files))
     if not hits:
         text = NOTHING[lang].format(kb=kb.name)
         yield Delta(text)
@@ -85,9 +89,8 @@ def answer(kb: KnowledgeBase, provider: Provider, question: str, *, embedder: Em
         return
     sources = [Citation(i, h.file, h.locator, h.text, h.heading) for i, h in enumerate(hits, start=1)]
     blocks = [f"[{c.n}] {Path(c.file).name} — {locator_text(c.locator)}\n{c.text}" for c in sources]
-    if extra_context:
-        blocks.insert(0, extra_context)
-    rendered = get_template(TEMPLATE).render({"sources": "\n\n".join(blocks), "question": question}, lang=lang)
+    rendered = get_template(template_id).render({"sources": "\n\n".join(blocks), question_input: question},
+                                                lang=lang)
     parts: list[str] = []
     size = 0
     for chunk in stream_text(provider, rendered.messages, rendered.options, cancel):

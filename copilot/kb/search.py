@@ -42,19 +42,23 @@ def coverage(query_terms: set[str], text: str) -> float:
 
 
 def search(kb: KnowledgeBase, query: str, *, k: int = 8, mode: Mode = "hybrid",
-           embedder: Embedder | None = None) -> list[Hit]:
-    """The ``k`` best chunks for ``query``. Without an embedder, hybrid is BM25 alone."""
+           embedder: Embedder | None = None, files: list[str] | None = None) -> list[Hit]:
+    """The ``k`` best chunks for ``query`` (from ``files`` only, when given). Without an embedder,
+    hybrid is BM25 alone."""
     ranked: list[list[int]] = []
     scores: dict[int, float] = {}
     cosines: dict[int, float] = {}
     if mode in ("hybrid", "bm25"):
         match = fts_query(query, kb.doc_freq, kb.chunk_count())
-        bm = kb.bm25(match, _DEPTH) if match else []
+        bm = kb.bm25(match, _DEPTH, files) if match else []
         ranked.append([cid for cid, _ in bm])
         if mode == "bm25":
             scores = dict(bm)
     if mode in ("hybrid", "vector") and embedder is not None:
         ids, matrix = kb.vector_matrix(embedder.model)
+        if files and len(ids):
+            keep = np.isin(ids, np.fromiter(kb.chunk_ids(files), dtype=np.int64))
+            ids, matrix = ids[keep], matrix[keep]
         if len(ids):
             q = embedder.embed([query])[0]
             sims = matrix @ q

@@ -280,10 +280,22 @@ class KnowledgeBase:
             out[term] = int(row[0]) if row else 0
         return out
 
-    def bm25(self, match: str, limit: int) -> list[tuple[int, float]]:
+    def chunk_ids(self, files: list[str]) -> set[int]:
+        marks = ",".join("?" * len(files))
+        return {int(r[0]) for r in self._db.execute(
+            f"SELECT c.id FROM chunks c JOIN sources s ON s.id = c.source_id WHERE s.path IN ({marks})", files)}
+
+    def bm25(self, match: str, limit: int, files: list[str] | None = None) -> list[tuple[int, float]]:
         try:
-            rows = self._db.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) LIMIT ?",
-                                    (match, limit)).fetchall()
+            if files:
+                marks = ",".join("?" * len(files))
+                rows = self._db.execute(
+                    f"SELECT fts.rowid, bm25(fts) FROM fts JOIN chunks c ON c.id = fts.rowid JOIN sources s "
+                    f"ON s.id = c.source_id WHERE fts MATCH ? AND s.path IN ({marks}) ORDER BY bm25(fts) LIMIT ?",
+                    (match, *files, limit)).fetchall()
+            else:
+                rows = self._db.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ? ORDER BY bm25(fts) "
+                                        "LIMIT ?", (match, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise KnowledgeBaseError(f"knowledge base \"{self.name}\": the search failed ({exc})") from None
         return [(int(r[0]), -float(r[1])) for r in rows]

@@ -72,6 +72,9 @@ def quick_action(provider: Provider, template_id: str, text: str, *, cancel: Can
     """Render ``template_id`` with ``text`` as its selection input and stream the reply."""
     yield Started("quick")
     tpl = get_template(template_id)
+    if "kb" in tpl.spec.tags and "sources" in tpl.inputs:
+        yield from _from_knowledge_base(provider, tpl, text, cancel)
+        return
     name = selection_input(tpl) or "text"
     rendered = tpl.render({name: text}, lang=lang)
     # Someone is waiting at the hotkey window: a shorter bound than a document job's.
@@ -87,3 +90,26 @@ def quick_action(provider: Provider, template_id: str, text: str, *, cancel: Can
         if chunk.usage is not None:
             usage = chunk.usage
     yield Done(QuickResult("".join(parts), text, template_id, provider.model, usage, is_rewrite(tpl)))
+
+
+def _from_knowledge_base(provider: Provider, tpl: Template, text: str, cancel: CancelToken | None) -> Iterator[Event]:
+    """A quick template that answers from the default knowledge base: the selection is the question,
+    the retrieved chunks fill ``sources``; the checked answer ends with its sources listed."""
+    from pathlib import Path
+
+    from copilot.kb.answer import KbAnswer, answer
+    from copilot.kb.cite import locator_text
+    from copilot.kb.manage import kb_embedder
+    from copilot.kb.store import open_kb
+
+    result: KbAnswer | None = None
+    with open_kb() as kb:
+        for event in answer(kb, provider, text, embedder=kb_embedder(kb), cancel=cancel, template_id=tpl.id,
+                            question_input=selection_input(tpl) or "text"):
+            if isinstance(event, Done):
+                result = event.result  # type: ignore[assignment]
+            elif isinstance(event, Delta):
+                yield event
+    assert result is not None
+    lines = [result.answer, ""] + [f"[{c.n}] {Path(c.file).name} — {locator_text(c.locator)}" for c in result.citations]
+    yield Done(QuickResult("\n".join(lines).strip(), text, tpl.id, provider.model, Usage(), False))

@@ -81,6 +81,28 @@ def test_index_ask_and_follow_citations(window: Any, qtbot: Any, fake_server: An
     assert slide is not None and slide.title == "Response times"
 
 
+def test_ask_about_this_document(window: Any, qtbot: Any, fake_server: Any, folder: Path) -> None:
+    from PySide6.QtCore import Qt
+
+    assert window.open_path(folder / "客户服务.pptx")
+    deck = window.workspaces["powerpoint"]
+    _idle(qtbot, deck)
+    qtbot.mouseClick(deck.ask_doc_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.current_key() == "knowledge", timeout=10000)
+    ws = window.workspaces["knowledge"]
+    assert ws.kb_name() == "documents" and ws.scope == [str(folder / "客户服务.pptx")]
+    assert ws.scope_label.isVisible() and "客户服务.pptx" in ws.scope_label.text()
+    qtbot.waitUntil(lambda: ws.sources.rowCount() == 1, timeout=30000)
+    _idle(qtbot, ws)
+    fake_server.set_default("Priority 1 incidents get a response within 4 hours [1].")
+    ws.ask("How fast do we respond to priority 1?")
+    qtbot.waitUntil(lambda: ws.answer is not None, timeout=30000)
+    assert [Path(c.file).name for c in ws.answer.citations] == ["客户服务.pptx"]
+    assert ws.answer.citations[0].locator == {"slide": 2}
+    qtbot.mouseClick(ws.scope_clear, Qt.MouseButton.LeftButton)
+    assert ws.scope is None and not ws.scope_label.isVisible()
+
+
 def test_watched_folder_syncs_in_the_background(window: Any, qtbot: Any, folder: Path) -> None:
     ws = window.show_workspace("knowledge")
     ws._debounce.setInterval(200)

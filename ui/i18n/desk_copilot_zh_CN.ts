@@ -563,12 +563,20 @@
       <translation>检索结果和回答显示在这里。点击引用即可打开对应文件并定位到段落、幻灯片或页。</translation>
     </message>
     <message>
+      <source>Whole knowledge base</source>
+      <translation>整个知识库</translation>
+    </message>
+    <message>
       <source>Reading the knowledge base</source>
       <translation>读取知识库</translation>
     </message>
     <message>
       <source>%1 files, %2 failed</source>
       <translation>%1 个文件，%2 个失败</translation>
+    </message>
+    <message>
+      <source>Asking about %1 only</source>
+      <translation>仅就 %1 提问</translation>
     </message>
     <message>
       <source>New knowledge base</source>
@@ -1351,6 +1359,14 @@
       <translation>审阅</translation>
     </message>
     <message>
+      <source>Ask about this deck</source>
+      <translation>就此演示文稿提问</translation>
+    </message>
+    <message>
+      <source>Questions answered from this deck, with citations (Knowledge)</source>
+      <translation>依据此演示文稿回答问题并标注出处（知识库）</translation>
+    </message>
+    <message>
       <source>Review the deck</source>
       <translation>审阅演示文稿</translation>
     </message>
@@ -1405,6 +1421,10 @@
       <translation>
         <numerusform>已读取大纲：%n 页</numerusform>
       </translation>
+    </message>
+    <message>
+      <source>Open a deck (.pptx) first</source>
+      <translation>请先打开演示文稿（.pptx）</translation>
     </message>
     <message>
       <source>Open an outline</source>
@@ -2148,6 +2168,14 @@
       <translation>取消</translation>
     </message>
     <message>
+      <source>Ask about this document</source>
+      <translation>就此文档提问</translation>
+    </message>
+    <message>
+      <source>Questions answered from this document, with citations (Knowledge)</source>
+      <translation>依据此文档回答问题并标注出处（知识库）</translation>
+    </message>
+    <message>
       <source>Stop (Esc); finished paragraphs are cached</source>
       <translation>停止（Esc）；已完成的段落会缓存</translation>
     </message>
@@ -2282,6 +2310,10 @@
     <message>
       <source>Cancelled — finished paragraphs are cached; Polish again continues where it stopped</source>
       <translation>已取消——已完成的段落已缓存；再次润色会从中断处继续</translation>
+    </message>
+    <message>
+      <source>Open a document first</source>
+      <translation>请先打开文档</translation>
     </message>
     <message>
       <source>Nothing to save yet — polish the document first</source>

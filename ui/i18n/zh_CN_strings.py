@@ -550,4 +550,12 @@ ZH_CN: dict[str, str] = {
     'sheet %1, rows %2': '工作表 %1，第 %2 行',
     'slide %1': '第 %1 张幻灯片',
     'Nothing found.': '没有找到。',
+    'Ask about this deck': '就此演示文稿提问',
+    'Ask about this document': '就此文档提问',
+    'Asking about %1 only': '仅就 %1 提问',
+    'Open a deck (.pptx) first': '请先打开演示文稿（.pptx）',
+    'Open a document first': '请先打开文档',
+    'Questions answered from this deck, with citations (Knowledge)': '依据此演示文稿回答问题并标注出处（知识库）',
+    'Questions answered from this document, with citations (Knowledge)': '依据此文档回答问题并标注出处（知识库）',
+    'Whole knowledge base': '整个知识库',
 }

@@ -77,6 +77,8 @@ class Workspace(QWidget):
     """A one-line error message for this workspace's banner (``last_error`` has what and when)."""
     sig_error_cleared = Signal()
     """The banner's error is out of date: a new job started here."""
+    sig_ask_document = Signal(str)
+    """"Ask about this document": the main window takes the file to the Knowledge workspace."""
 
     progress_bar: QProgressBar | None = None
     """Set by a subclass to have ``start_job`` drive it (busy indicator, then done / total)."""

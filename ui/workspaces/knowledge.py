@@ -37,6 +37,8 @@ from ui.workspaces.knowledge_view import SourcesTable, answer_html, hits_html, s
 
 __all__ = ["KnowledgeWorkspace"]
 
+DOCUMENTS_KB = "documents"
+"""The knowledge base "Ask about this document" indexes open documents into."""
 _DEBOUNCE_MS = 2000
 _RETRY_MS = 5000
 _MAX_WATCHED = 4000
@@ -66,16 +68,16 @@ def _list_job(name: str) -> Iterator[Event]:
         yield Done({"names": names, "roots": kb.roots(), "sources": source_list(kb)})
 
 
-def _search_job(name: str, query: str) -> Iterator[Event]:
+def _search_job(name: str, query: str, files: list[str] | None) -> Iterator[Event]:
     from copilot.kb.manage import kb_embedder
     from copilot.kb.search import search
     from copilot.kb.store import open_kb
 
     with open_kb(name) as kb:
-        yield Done(search(kb, query, k=8, embedder=kb_embedder(kb)))
+        yield Done(search(kb, query, k=8, embedder=kb_embedder(kb), files=files))
 
 
-def _ask_job(name: str, question: str, profile: str | None, extra: str | None, cancel: CancelToken
+def _ask_job(name: str, question: str, profile: str | None, files: list[str] | None, cancel: CancelToken
              ) -> Iterator[Event]:
     from copilot.kb.answer import answer
     from copilot.kb.manage import kb_embedder
@@ -84,7 +86,7 @@ def _ask_job(name: str, question: str, profile: str | None, extra: str | None, c
 
     with open_kb(name) as kb:
         yield from answer(kb, get_provider(profile), question, embedder=kb_embedder(kb), cancel=cancel,
-                          extra_context=extra)
+                          files=files)
 
 
 def _remove_job(name: str, paths: list[str]) -> Iterator[Event]:
@@ -117,12 +119,13 @@ class KnowledgeWorkspace(Workspace):
         self.answer: Any = None
         self.roots: list[str] = []
         self._streamed: list[str] = []
-        self._question_extra: str | None = None
+        self.scope: list[str] | None = None
+        """Search and ask only these files ("Ask about this document")."""
 
         self.kb_label = QLabel()
         self.kb_combo = QComboBox()
         self.kb_combo.setMinimumContentsLength(12)
-        self.kb_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.kb_combo.currentIndexChanged.connect(self._on_kb_changed)
         self.new_button = QPushButton()
         self.new_button.clicked.connect(self._on_new)
         self.add_folder_button = QPushButton(icon("open"), "")
@@ -164,6 +167,12 @@ class KnowledgeWorkspace(Workspace):
         self.search_button.clicked.connect(self.search)
         self.ask_button = QPushButton(icon("run"), "")
         self.ask_button.clicked.connect(self.run)
+        self.scope_label = QLabel()
+        self.scope_clear = QPushButton(icon("reject"), "")
+        self.scope_clear.clicked.connect(lambda: self.set_scope(None))
+        scope_row = QHBoxLayout()
+        scope_row.addWidget(self.scope_label, 1)
+        scope_row.addWidget(self.scope_clear)
         query_row = QHBoxLayout()
         query_row.addWidget(self.query_edit, 1)
         query_row.addWidget(self.search_button)
@@ -174,6 +183,7 @@ class KnowledgeWorkspace(Workspace):
         right = QWidget()
         right_layout = QVBoxLayout(right)
         right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addLayout(scope_row)
         right_layout.addLayout(query_row)
         right_layout.addWidget(self.view, 1)
 
@@ -221,6 +231,8 @@ class KnowledgeWorkspace(Workspace):
         self.ask_button.setToolTip(self.tr("Answer from the knowledge base with citations (Ctrl+Enter)"))
         self.view.setPlaceholderText(self.tr("Search results and answers appear here. Click a citation to open "
                                              "the file at that paragraph, slide or page."))
+        self.scope_clear.setText(self.tr("Whole knowledge base"))
+        self.set_scope(self.scope)
         self.sources.retranslate()
 
     def busy_changed(self, busy: bool) -> None:
@@ -255,6 +267,24 @@ class KnowledgeWorkspace(Workspace):
         failed = sum(1 for s in data["sources"] if s["status"] == "failed")
         self.progress.setFormat(self.tr("%1 files, %2 failed").replace("%1", str(len(data["sources"])))
                                 .replace("%2", str(failed)))
+
+    def _on_kb_changed(self, _index: int) -> None:
+        self.set_scope(None)
+        self.refresh()
+
+    def set_scope(self, files: list[str] | None) -> None:
+        self.scope = files
+        if files:
+            self.scope_label.setText(self.tr("Asking about %1 only").replace("%1", Path(files[0]).name))
+        self.scope_label.setVisible(bool(files))
+        self.scope_clear.setVisible(bool(files))
+
+    def ask_about(self, path: Path) -> None:
+        """Index ``path`` into the "documents" knowledge base and scope questions to it."""
+        self.select_kb(DOCUMENTS_KB)
+        self.set_scope([str(path.absolute())])
+        self.sync([path])
+        self.query_edit.setFocus()
 
     def _on_new(self) -> None:
         name, ok = QInputDialog.getText(self, self.tr("New knowledge base"), self.tr("Name:"))
@@ -352,9 +382,9 @@ class KnowledgeWorkspace(Workspace):
         if not query:
             self.query_edit.setFocus()
             return
-        name = self.kb_name()
+        name, files = self.kb_name(), self.scope
         self.answer = None
-        self.start_job(lambda _c: _search_job(name, query), key=f"{self.key}.search", on_done=self._on_hits,
+        self.start_job(lambda _c: _search_job(name, query, files), key=f"{self.key}.search", on_done=self._on_hits,
                        what=self.tr("Searching"))
 
     def _on_hits(self, hits: object) -> None:
@@ -365,17 +395,17 @@ class KnowledgeWorkspace(Workspace):
     def run(self) -> None:
         self.ask(self.query_edit.text())
 
-    def ask(self, question: str, extra_context: str | None = None) -> None:
+    def ask(self, question: str) -> None:
         question = question.strip()
         if not question:
             self.query_edit.setFocus()
             return
         self.query_edit.setText(question)
-        name, profile = self.kb_name(), self.profile_name()
+        name, profile, files = self.kb_name(), self.profile_name(), self.scope
         self.answer = None
         self._streamed = []
         self.view.setHtml(streaming_html(self.tr("Looking in %1…").replace("%1", name)))
-        self.start_job(lambda cancel: _ask_job(name, question, profile, extra_context, cancel),
+        self.start_job(lambda cancel: _ask_job(name, question, profile, files, cancel),
                        key=f"{self.key}.ask", on_event=self._on_ask_event, on_done=self._on_answer, model=True,
                        what=self.tr("Answering"), record="kb-ask", input_text=question)
 

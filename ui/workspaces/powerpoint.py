@@ -51,6 +51,7 @@ from copilot.documents.decks.render import can_render, render_deck
 from copilot.events import Done, Event, Notice, Progress, Started
 from ui.item_models.outline_tree import KIND_ROLE, LAYOUTS, MAX_LEVEL, NOTES_ROLE, OutlineModel
 from ui.runner import Runner
+from ui.theme import icon
 from ui.widgets.slide_preview import SlidePreview
 from ui.workspaces.base import Workspace
 
@@ -332,7 +333,12 @@ class PowerPointWorkspace(Workspace):
         review_page = QWidget()
         review_layout = QVBoxLayout(review_page)
         review_layout.setContentsMargins(0, 0, 0, 0)
-        review_layout.addWidget(self.review_button)
+        self.ask_doc_button = QPushButton(icon("knowledge"), "")
+        self.ask_doc_button.clicked.connect(self._ask_about_deck)
+        review_row = QHBoxLayout()
+        review_row.addWidget(self.review_button, 1)
+        review_row.addWidget(self.ask_doc_button)
+        review_layout.addLayout(review_row)
         review_layout.addWidget(self.review_view, 1)
         self.right_tabs = QTabWidget()
         self.right_tabs.addTab(preview_page, "")
@@ -427,6 +433,8 @@ class PowerPointWorkspace(Workspace):
                                    else self.tr("Slide previews"))
         self.right_tabs.setTabText(0, self.tr("Previews"))
         self.right_tabs.setTabText(1, self.tr("Review"))
+        self.ask_doc_button.setText(self.tr("Ask about this deck"))
+        self.ask_doc_button.setToolTip(self.tr("Questions answered from this deck, with citations (Knowledge)"))
         self.review_button.setText(self.tr("Review the deck"))
         self.review_button.setToolTip(self.tr("Checks (words, titles, font sizes, bullets) and the model's "
                                               "comments on structure — for an opened or built deck"))
@@ -551,6 +559,12 @@ class PowerPointWorkspace(Workspace):
         self._dirty = False
         self.sig_status.emit(self.tr("Outline read: %n slide(s)", "", self.model.rowCount()))
         self.apply_reveal()
+
+    def _ask_about_deck(self) -> None:
+        if self.current_path is not None and self.current_path.suffix.lower() == ".pptx":
+            self.sig_ask_document.emit(str(self.current_path))
+        else:
+            self.sig_status.emit(self.tr("Open a deck (.pptx) first"))
 
     def show_location(self, locator: dict[str, Any]) -> bool:
         """Select deck slide N's outline row. The outline folds the title slide into the deck title

@@ -101,6 +101,9 @@ class WordWorkspace(Workspace):
         progress_row = QHBoxLayout()
         progress_row.addWidget(self.progress, 1)
         progress_row.addWidget(self.eta_label)
+        self.ask_doc_button = QPushButton(icon("knowledge"), "")
+        self.ask_doc_button.clicked.connect(self._ask_about_document)
+        progress_row.addWidget(self.ask_doc_button)
 
         self.model = ReviewModel(self)
         self.proxy = ReviewFilter(self)
@@ -219,6 +222,8 @@ class WordWorkspace(Workspace):
         self.run_button.setText(self.tr("Polish"))
         self.run_button.setToolTip(self.tr("Polish every paragraph (Ctrl+Enter)"))
         self.cancel_button.setText(self.tr("Cancel"))
+        self.ask_doc_button.setText(self.tr("Ask about this document"))
+        self.ask_doc_button.setToolTip(self.tr("Questions answered from this document, with citations (Knowledge)"))
         self.cancel_button.setToolTip(self.tr("Stop (Esc); finished paragraphs are cached"))
         self.original_title.setText(self.tr("Original"))
         self.rewrite_title.setText(self.tr("Rewrite"))
@@ -526,6 +531,12 @@ class WordWorkspace(Workspace):
         self.table.setCurrentIndex(proxy_index)
         self.table.scrollTo(proxy_index, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
+
+    def _ask_about_document(self) -> None:
+        if self.current_path is not None:
+            self.sig_ask_document.emit(str(self.current_path))
+        else:
+            self.sig_status.emit(self.tr("Open a document first"))
 
     def show_location(self, locator: dict[str, Any]) -> bool:
         # Body paragraphs come first in polish order, so a body locator's number is the row's.
