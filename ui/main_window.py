@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui.locations import wire_knowledge
+from ui.recent_files import add_recent, recent_files, store_recent
 from ui.runner import Runner
 from ui.theme import banner_style, icon, switcher_style
 from ui.widgets.demo_notice import DemoNotice
@@ -58,7 +59,6 @@ WORKSPACES: tuple[tuple[str, str, str], ...] = (
     ("prompts", "ui.workspaces.prompts", "PromptsWorkspace"),
     ("knowledge", "ui.workspaces.knowledge", "KnowledgeWorkspace"),
 )
-_MAX_RECENT = 10
 
 
 def _workspace_title(key: str) -> str:
@@ -497,7 +497,7 @@ class MainWindow(QMainWindow):
         ws.clear_error()
         self._on_workspace_error_cleared(key)
         ws.open_file(path)
-        self._add_recent(path)
+        add_recent(path)
         self.setWindowTitle(self._title())
         self._update_actions()
         return True
@@ -524,33 +524,10 @@ class MainWindow(QMainWindow):
         return str(Path(recent[0]).parent) if recent else str(Path.home())
 
     def recent_files(self) -> list[str]:
-        from copilot.errors import CopilotError
-        from copilot.settings import load_settings
-
-        try:
-            value = load_settings().extra.get("recent_files", [])
-        except CopilotError:
-            return []
-        return [str(v) for v in value] if isinstance(value, list) else []
-
-    def _store_recent(self, files: list[str]) -> None:
-        from copilot.errors import CopilotError
-        from copilot.settings import load_settings, save_settings
-
-        try:
-            settings = load_settings()
-            settings.extra["recent_files"] = files[:_MAX_RECENT]
-            save_settings(settings)
-        except CopilotError as exc:
-            log.warning("cannot store recent files: %s", exc)
-
-    def _add_recent(self, path: Path) -> None:
-        text = str(path.resolve())
-        files = [text] + [f for f in self.recent_files() if f != text]
-        self._store_recent(files)
+        return recent_files()
 
     def _clear_recent(self) -> None:
-        self._store_recent([])
+        store_recent([])
 
     def _fill_recent(self) -> None:
         self.menu_recent.clear()
