@@ -1,15 +1,21 @@
-"""Spreadsheet benchmark (issue 4).
+"""Spreadsheet benchmark (issues 4 and 17).
 
-1. A generated 200,000 × 20 mixed-type .xlsx: our ``analyse`` (calamine -> DuckDB -> profile) vs
-   ``pandas.read_excel(engine="openpyxl")`` + ``describe(include="all")``, each in a fresh
-   subprocess (imports included) so peak memory (ru_maxrss) is comparable. Goal: ≥ 8× faster.
-2. Prompt tokens sent for a question on a 10-row sheet and on a 1,000,000-row sheet (≤ 3,000),
+1. A generated 200,000 × 20 mixed-type .xlsx, each contender in a fresh subprocess (imports
+   included, so CPU seconds and peak memory (ru_maxrss) are comparable), interleaved, medians:
+   our ``analyse`` (fastexcel -> Arrow -> DuckDB -> profile); the floor, a bare read of the same
+   sheet by the same Rust reader (``fastexcel.read_excel(p).load_sheet(0).to_arrow()``); and what a
+   user would otherwise run, ``pandas.read_excel(engine="calamine")`` + ``describe(include="all")``
+   (``--openpyxl`` adds pandas with openpyxl, issue 4's comparison). Goals (issue 17): CPU ≤ 1.3×
+   the bare read, ≥ 1.5× faster than pandas + calamine.
+2. Peak memory of ``analyse`` on a 1,000,000 × 6 sheet against the bare read of it (goal ≤ 1.2×).
+3. Prompt tokens sent for a question on a 10-row sheet and on a 1,000,000-row sheet (≤ 3,000),
    through the fake OpenAI server, plus the time and peak memory of loading the 1M-row sheet.
 
 Workbooks are generated once into a cache directory (slow the first time: xlsxwriter writes about
 2,500 rows/s × 20 columns on a busy machine).
 
-    python benchmarks/sheets.py [--cache DIR] [--rows 200000] [--big-rows 1000000] [--skip-pandas]
+    python benchmarks/sheets.py [--cache DIR] [--rows 200000] [--big-rows 1000000] [--repeat 3]
+                                [--skip-pandas] [--openpyxl] [--skip-prompt]
 """
 
 from __future__ import annotations
@@ -43,11 +49,21 @@ print(json.dumps({"seconds": time.perf_counter() - t, "load_seconds": loaded, "c
                   "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
+BARE = """
+import json, resource, sys, time
+t = time.perf_counter()
+import fastexcel
+batch = fastexcel.read_excel(sys.argv[1]).load_sheet(0).to_arrow()
+ru = resource.getrusage(resource.RUSAGE_SELF)
+print(json.dumps({"seconds": time.perf_counter() - t, "rows": batch.num_rows, "cpu": ru.ru_utime + ru.ru_stime,
+                  "maxrss_mb": ru.ru_maxrss / 1024}))
+"""
+
 PANDAS = """
 import json, resource, sys, time
 t = time.perf_counter()
 import pandas as pd
-df = pd.read_excel(sys.argv[1], engine="openpyxl")
+df = pd.read_excel(sys.argv[1], engine=sys.argv[2])
 d = df.describe(include="all")
 ru = resource.getrusage(resource.RUSAGE_SELF)
 print(json.dumps({"seconds": time.perf_counter() - t, "rows": len(df), "cpu": ru.ru_utime + ru.ru_stime,
@@ -90,9 +106,9 @@ print(json.dumps({"rows": profile["sheets"][0]["rows"], "estimated_prompt_tokens
 """
 
 
-def _run(script: str, path: Path) -> dict[str, float]:
+def _run(script: str, path: Path, *extra: str) -> dict[str, float]:
     env = dict(os.environ, PYTHONPATH=str(ROOT), DESK_COPILOT_HOME=tempfile.mkdtemp(prefix="bench-home-"))
-    proc = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, env=env,
+    proc = subprocess.run([sys.executable, "-c", script, str(path), *extra], capture_output=True, text=True, env=env,
                           cwd=ROOT, check=False)
     if proc.returncode != 0:
         raise SystemExit(f"benchmark subprocess failed:\n{proc.stderr[-2000:]}")
@@ -109,37 +125,74 @@ def _cached(cache: Path, name: str, make: object, rows: int) -> Path:
     return path
 
 
+def _median_runs(contenders: dict[str, tuple[str, tuple[str, ...]]], path: Path, repeat: int) -> dict[str, dict[str, float]]:
+    """Each contender ``repeat`` times, interleaved; the median run (by CPU) of each."""
+    runs: dict[str, list[dict[str, float]]] = {name: [] for name in contenders}
+    for _ in range(repeat):
+        for name, (script, extra) in contenders.items():
+            runs[name].append(_run(script, path, *extra))
+    return {name: sorted(r, key=lambda x: x["cpu"])[len(r) // 2] for name, r in runs.items()}
+
+
+def _line(name: str, r: dict[str, float]) -> str:
+    return (f"  {name:<16}: {r['seconds']:7.2f} s wall, {r['cpu']:6.2f} s CPU, peak RSS {r['maxrss_mb']:6.0f} MB, "
+            f"{int(r['rows']):,} rows")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
         "DESK_COPILOT_BENCH_CACHE", Path(tempfile.gettempdir()) / "desk-copilot-bench")))
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--big-rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--openpyxl", action="store_true", help="also pandas + openpyxl (slow: minutes)")
+    parser.add_argument("--skip-prompt", action="store_true")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
 
     wide = _cached(args.cache, f"bench_{args.rows}.xlsx", generate, args.rows)
-    print(f"\n1. analyse {wide.name} ({args.rows:,} × 20, {wide.stat().st_size / 1e6:.1f} MB)")
-    ours = _run(OURS, wide)
-    print(f"  ours  : {ours['seconds']:7.1f} s wall, {ours['cpu']:6.1f} s CPU (read+load {ours['load_seconds']:.1f} s), "
-          f"peak RSS {ours['maxrss_mb']:7.0f} MB, {int(ours['rows']):,} rows")
+    print(f"\n1. analyse {wide.name} ({args.rows:,} × 20, {wide.stat().st_size / 1e6:.1f} MB), "
+          f"median of {args.repeat} interleaved runs")
+    contenders: dict[str, tuple[str, tuple[str, ...]]] = {"bare fastexcel": (BARE, ()), "ours": (OURS, ())}
     if not args.skip_pandas:
-        theirs = _run(PANDAS, wide)
-        print(f"  pandas: {theirs['seconds']:7.1f} s wall, {theirs['cpu']:6.1f} s CPU, peak RSS {theirs['maxrss_mb']:7.0f} MB, "
-              f"{int(theirs['rows']):,} rows")
-        print(f"  speed-up: {theirs['seconds'] / ours['seconds']:.1f}× wall, {theirs['cpu'] / ours['cpu']:.1f}× CPU "
-              f"(goal ≥ 8×); "
-              f"memory ratio pandas/ours: {theirs['maxrss_mb'] / ours['maxrss_mb']:.2f}")
+        contenders["pandas+calamine"] = (PANDAS, ("calamine",))
+    if args.openpyxl:
+        contenders["pandas+openpyxl"] = (PANDAS, ("openpyxl",))
+    results = _median_runs(contenders, wide, args.repeat)
+    for name, r in results.items():
+        print(_line(name, r))
+    ours, bare = results["ours"], results["bare fastexcel"]
+    print(f"  ours / bare read: {ours['cpu'] / bare['cpu']:.2f}× CPU (goal ≤ 1.3), {ours['seconds'] / bare['seconds']:.2f}× wall")
+    for name in ("pandas+calamine", "pandas+openpyxl"):
+        if name in results:
+            theirs = results[name]
+            print(f"  {name} / ours: {theirs['cpu'] / ours['cpu']:.2f}× CPU, {theirs['seconds'] / ours['seconds']:.2f}× wall "
+                  f"(goal ≥ 1.5× for calamine), memory {theirs['maxrss_mb'] / ours['maxrss_mb']:.2f}")
+    print(f"  load average: {os.getloadavg()[0]:.2f}")
 
-    print("\n2. prompt tokens for one question (fake server)")
-    small = _cached(args.cache, "narrow_10.xlsx", generate_narrow, 10)
     big = _cached(args.cache, f"narrow_{args.big_rows}.xlsx", generate_narrow, args.big_rows)
+    print(f"\n2. peak memory, {big.name} ({args.big_rows:,} × 6), median of {args.repeat}")
+    results = _median_runs({"bare fastexcel": (BARE, ()), "ours": (OURS, ())}, big, args.repeat)
+    for name, r in results.items():
+        print(_line(name, r))
+    ours, bare = results["ours"], results["bare fastexcel"]
+    print(f"  ours / bare read: {ours['maxrss_mb'] / bare['maxrss_mb']:.2f}× peak RSS (goal ≤ 1.2), "
+          f"{ours['cpu'] / bare['cpu']:.2f}× CPU")
+    print(f"  load average: {os.getloadavg()[0]:.2f}")
+    if args.skip_prompt:
+        return
+
+    print("\n3. prompt tokens for one question (fake server)")
+    small = _cached(args.cache, "narrow_10.xlsx", generate_narrow, 10)
     for path in (small, big):
         r = _run(PROMPT, path)
         print(f"  {int(r['rows']):>9,} rows: {int(r['sent_prompt_tokens']):5d} tokens sent "
               f"({int(r['sent_chars']):,} chars; budget 3,000), load+profile {r['load_and_profile_seconds']:.1f} s, "
               f"peak RSS {r['maxrss_mb']:.0f} MB")
+    print(f"  load average: {os.getloadavg()[0]:.2f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""Streaming a detected table into DuckDB, chunk by chunk.
+"""Loading a detected table into DuckDB: through Arrow when fastexcel can read its columns
+(``arrow_load.py``), else streamed cell by cell, chunk by chunk, as below.
 
 Rows go from the reader to DuckDB in chunks of ``CHUNK`` rows as numpy arrays (one per column),
 so Python never holds more than one chunk; each column's physical type is decided per chunk and
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from copilot.cancel import CancelToken
+from copilot.documents.sheets.arrow_load import ArrowRegion, arrow_region, register_region
 from copilot.documents.sheets.detect import (
     ERROR_VALUES,
     MISSING_TEXT,
@@ -70,6 +72,14 @@ class LoadedTable:
     sheet_start: tuple[int, int]
     totals_row: dict[str, Any] | None = None
     skipped_blank_rows: int = 0
+    arrow: bool = False  # ``table`` is a registered Arrow table (unregister it, not DROP TABLE)
+
+    def drop(self, con: Any) -> None:
+        con.execute(f"DROP VIEW {quote_ident(self.view)}")
+        if self.arrow:
+            con.unregister(self.table)
+        else:
+            con.execute(f"DROP TABLE {self.table}")
 
     @property
     def name(self) -> str:
@@ -261,13 +271,54 @@ def _data_rows(raw: RawSheet, spec: TableSpec) -> Iterator[tuple[int, list[Any]]
         yield base + i, cells
 
 
-def load_table(con: Any, book: Workbook, raw: RawSheet, spec: TableSpec, table: str, view: str,
-               cancel: CancelToken | None = None) -> Generator[int, None, LoadedTable]:
-    """Stream ``spec``'s data rows into DuckDB table ``table`` and create ``view`` over it.
+def _describe(book: Workbook, raw: RawSheet | None, spec: TableSpec, columns: list[Column],
+              hints: dict[int, str] | None = None, codes: dict[int, str] | None = None) -> None:
+    """Number formats (given, or read through openpyxl) and each column's type from its kinds."""
+    span = range(spec.col_start, spec.col_stop)
+    if hints is None:
+        hints = book.number_formats(raw, spec.data_start, span) if raw is not None else {}
+    else:  # spec-relative, as the peek gives them
+        hints = {spec.col_start + j: kind for j, kind in hints.items()}
+    if codes is None:
+        codes = book.format_codes(raw, spec.data_start, span) if raw is not None else {}
+    else:
+        codes = {spec.col_start + j: code for j, code in codes.items()}
+    for col in columns:
+        col.hint = hints.get(col.index)
+        col.number_format = codes.get(col.index)
+        col.type = decide_type(col.kinds, col.hint)
 
-    A generator: yields the number of rows loaded so far after each chunk (for progress) and
-    returns the LoadedTable (``loaded = yield from load_table(...)``).
+
+def _create_view(con: Any, columns: list[Column], table: str, view: str,
+                 selects: list[str] | None = None, where: str = "") -> None:
+    exprs = selects or [f"c{j}" for j in range(len(columns))]
+    select = ", ".join(f"{e} AS {quote_ident(c.name)}" for e, c in zip(exprs, columns, strict=True))
+    con.execute(f"CREATE VIEW {quote_ident(view)} AS SELECT {select} FROM {table}{where}")
+
+
+def load_table(con: Any, book: Workbook, raw: RawSheet | None, spec: TableSpec, table: str, view: str,
+               cancel: CancelToken | None = None,
+               region: ArrowRegion | None = None) -> Generator[int, None, LoadedTable]:
+    """Load ``spec``'s data rows into DuckDB as ``table`` and create ``view`` over it.
+
+    ``region`` is the table already read into Arrow (``fast_xlsx_region``); without it, and with
+    ``raw`` from calamine, fastexcel reads the table's rows when its columns are not mixed, else
+    they stream cell by cell. A generator: yields the number of rows loaded so far (for progress)
+    and returns the LoadedTable (``loaded = yield from load_table(...)``).
     """
+    if region is None and raw is not None:
+        region = arrow_region(book, raw, spec)
+    if region is not None:
+        if cancel is not None:
+            cancel.raise_if_cancelled()
+        columns = [Column(name, spec.col_start + j, region.sheet_start[1]) for j, name in enumerate(spec.names)]
+        done = register_region(con, region, columns, table)
+        _describe(book, raw, spec, columns, region.hints, region.codes)
+        _create_view(con, columns, table, view, done["selects"], done["where"])
+        yield done["rows"]
+        return LoadedTable(spec, table, view, columns, done["rows"], done["first_row"], done["last_row"],
+                           region.sheet_start, done["totals"], done["blank"], arrow=True)
+    assert raw is not None
     columns = [Column(name, spec.col_start + j, raw.start[1]) for j, name in enumerate(spec.names)]
     loader = _Loader(con, table, columns)
     chunk: list[list[Any]] = []
@@ -306,12 +357,6 @@ def load_table(con: Any, book: Workbook, raw: RawSheet, spec: TableSpec, table: 
         last_row = numbers[-1]
     first_row = int(con.execute(f"SELECT coalesce(min(__row), 0) FROM {table}").fetchone()[0]) if count else 0
     last_row = int(con.execute(f"SELECT coalesce(max(__row), 0) FROM {table}").fetchone()[0]) if count else 0
-    hints = book.number_formats(raw, spec.data_start, range(spec.col_start, spec.col_stop))
-    codes = book.format_codes(raw, spec.data_start, range(spec.col_start, spec.col_stop))
-    for col in columns:
-        col.hint = hints.get(col.index)
-        col.number_format = codes.get(col.index)
-        col.type = decide_type(col.kinds, col.hint)
-    select = ", ".join(f"c{j} AS {quote_ident(c.name)}" for j, c in enumerate(columns))
-    con.execute(f"CREATE VIEW {quote_ident(view)} AS SELECT {select} FROM {table}")
+    _describe(book, raw, spec, columns)
+    _create_view(con, columns, table, view)
     return LoadedTable(spec, table, view, columns, count, first_row, last_row, raw.start, totals, blank)

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from copilot.cancel import CancelToken
+from copilot.documents.sheets.arrow_load import fast_xlsx_region
 from copilot.documents.sheets.detect import HEAD_ROWS, detect_tables
 from copilot.documents.sheets.load import LoadedTable, load_table
-from copilot.documents.sheets.read import Workbook, open_workbook
+from copilot.documents.sheets.read import RawSheet, Workbook, open_workbook
 from copilot.errors import DocumentError, EmptyDocument, EncryptedDocument, UnsafeOutput
 
 __all__ = ["QueryResult", "SheetDatabase", "SqlError", "check_sql", "open_database"]
@@ -245,24 +246,29 @@ def load_database(path: str | Path, *, sheet: str | None = None,
             names = [sheet]
         failures: list[DocumentError] = []
         for name in names:
-            try:
-                raw = book.sheet(name)
-            except EncryptedDocument:
-                raise
-            except DocumentError as exc:
-                # One unreadable sheet should not hide the others.
-                failures.append(exc)
-                skipped.append({"name": name, "reason": exc.reason})
-                continue
-            head = list(itertools.islice(raw.rows(), HEAD_ROWS)) if raw.height else []
-            specs = detect_tables(name, head, raw.width, raw.merged)
+            region = fast_xlsx_region(book, name)
+            raw: RawSheet | None = None
+            if region is not None:
+                specs = [region.spec]
+            else:
+                try:
+                    raw = book.sheet(name)
+                except EncryptedDocument:
+                    raise
+                except DocumentError as exc:
+                    # One unreadable sheet should not hide the others.
+                    failures.append(exc)
+                    skipped.append({"name": name, "reason": exc.reason})
+                    continue
+                head = list(itertools.islice(raw.rows(), HEAD_ROWS)) if raw.height else []
+                specs = detect_tables(name, head, raw.width, raw.merged)
             if not specs:
                 skipped.append({"name": name, "reason": "no cell values (empty, or only charts/images)"})
                 continue
             for spec in specs:
                 t = len(tables)
                 view = _view_name(name, spec.index, taken)
-                loading = load_table(con, book, raw, spec, f"t{t}", view, cancel)
+                loading = load_table(con, book, raw, spec, f"t{t}", view, cancel, region)
                 while True:
                     try:
                         rows = next(loading)
@@ -271,8 +277,7 @@ def load_database(path: str | Path, *, sheet: str | None = None,
                         break
                     yield name, rows
                 if loaded.rows == 0 and not loaded.totals_row:
-                    con.execute(f"DROP VIEW {_quote(view)}")
-                    con.execute(f"DROP TABLE t{t}")
+                    loaded.drop(con)
                     skipped.append({"name": loaded.name, "reason": "a header but no data rows"})
                     continue
                 tables.append(loaded)
@@ -292,7 +297,3 @@ def load_database(path: str | Path, *, sheet: str | None = None,
     finally:
         book.close()
     return SheetDatabase(Path(path), con, tables, skipped)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'

@@ -1,6 +1,7 @@
-"""Reading spreadsheets: python-calamine for cell values (xlsx, xlsm, xlsb, xls, ods), openpyxl
-only for what calamine lacks (number formats), the standard csv module plus charset-normalizer for
-CSV text in any encoding (GBK included).
+"""Reading spreadsheets cell by cell: python-calamine for cell values (xlsx, xlsm, xlsb, xls, ods),
+openpyxl only for what calamine lacks (number formats), the standard csv module plus
+charset-normalizer for CSV text in any encoding (GBK included). Tables whose columns each hold one
+kind of value are read column by column into Arrow instead (``arrow_load.py``).
 
 Rows are produced lazily: nothing here builds a Python list of a whole large sheet. Calamine keeps
 the sheet's cells in its own compact (Rust) memory; CSV is read line by line.
@@ -68,6 +69,7 @@ class Workbook:
         self._delimiter = delimiter
         self._styled: Any = None
         self._styled_failed = False
+        self._fast: Any = None  # fastexcel's reader, opened on first use (arrow_load.py)
 
     def _openpyxl(self) -> Any:
         """The workbook opened read-only by openpyxl, once, for number formats (None if it cannot)."""
@@ -186,6 +188,7 @@ class Workbook:
             self._book.close()
         if self._styled is not None:
             self._styled.close()
+        self._fast = None
 
 
 def _peek_csv(path: Path, encoding: str, delimiter: str, limit: int) -> Iterator[list[str]]:

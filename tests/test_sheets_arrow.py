@@ -1,0 +1,214 @@
+"""Sheets through Arrow (fastexcel → DuckDB) give the same profile as the cell-by-cell path, and
+pandas' numbers, on every format the Arrow path reads; mixed columns still go cell by cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import random
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from copilot.documents.sheets import arrow_load, load
+from copilot.documents.sheets.profile import profile_database
+from copilot.documents.sheets.query import open_database
+from tests.test_sheets_profile import _assert_numeric_equal, _col
+
+pd = pytest.importorskip("pandas")
+openpyxl = pytest.importorskip("openpyxl")
+pytest.importorskip("fastexcel")
+
+HEADER = ["Region", "Order", "Amount", "Share", "Price", "Day", "When", "Note", "Paid", "Blank"]
+FORMATS = {"Share": "0.0%", "Price": '"¥"#,##0.00', "Day": "yyyy-mm-dd", "When": "yyyy-mm-dd hh:mm"}
+
+
+def _rows() -> list[list[Any]]:
+    rnd = random.Random(11)
+    base = dt.datetime(2024, 1, 1, 8, 30)
+    rows = []
+    for i in range(1, 151):
+        rows.append([rnd.choice(["East", "West", "North", "华南"]), i,
+                     round(rnd.gauss(500, 120), 2) if i % 13 else None, round(rnd.random(), 3),
+                     rnd.randrange(10, 90) * 1.0, (base + dt.timedelta(days=i % 40)).date(),
+                     base + dt.timedelta(hours=7 * i), rnd.choice(["N/A", "ok", "late", "#DIV/0!", None]),
+                     bool(i % 3), None])
+    rows[60][2] = 5000.0  # an outlier
+    rows.append(list(rows[10]))  # a duplicate row
+    return rows
+
+
+def _write(path: Path, *, top: int = 1, left: int = 1, title: bool = False, blank_row: bool = True,
+           totals: bool = True) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sales"
+    r = top
+    if title:
+        ws.cell(r, left, "Quarterly sales (title row)")
+        r += 2
+    for j, name in enumerate(HEADER):
+        ws.cell(r, left + j, name)
+    for i, values in enumerate(_rows()):
+        r += 1
+        if blank_row and i == 40:
+            r += 1  # a blank row inside the table
+        for j, value in enumerate(values):
+            if value is not None:
+                cell = ws.cell(r, left + j, value)
+                cell.number_format = FORMATS.get(HEADER[j], "General")
+    if totals:
+        ws.cell(r + 1, left, "Total")
+        ws.cell(r + 1, left + 2, 12345.0)
+    wb.save(path)
+    return path
+
+
+def _profiles(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[dict[str, Any], list[bool], dict[str, Any]]:
+    """(profile through Arrow, which tables went through Arrow, profile cell by cell)."""
+    db = open_database(path)
+    try:
+        fast, used = profile_database(db), [t.arrow for t in db.tables]
+    finally:
+        db.close()
+    with monkeypatch.context() as m:
+        m.setattr(arrow_load, "fast_xlsx_region", lambda book, name: None)
+        m.setattr("copilot.documents.sheets.query.fast_xlsx_region", lambda book, name: None)
+        m.setattr(load, "arrow_region", lambda book, raw, spec: None)
+        db = open_database(path)
+        try:
+            slow = profile_database(db)
+            assert not any(t.arrow for t in db.tables)
+        finally:
+            db.close()
+    return fast, used, slow
+
+
+def _same(a: Any, b: Any, where: str = "") -> None:
+    if isinstance(a, dict) and isinstance(b, dict):
+        assert a.keys() == b.keys(), where
+        for k in a:
+            _same(a[k], b[k], f"{where}/{k}")
+    elif isinstance(a, list) and isinstance(b, list):
+        assert len(a) == len(b), where
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            _same(x, y, f"{where}[{i}]")
+    elif isinstance(a, float) and isinstance(b, float) and not (math.isnan(a) or math.isnan(b)):
+        assert a == pytest.approx(b, rel=1e-12, abs=1e-12), where
+    else:
+        assert a == b and type(a) is type(b), (where, a, b)
+
+
+def _check_against_pandas(table: dict[str, Any], df: Any) -> None:
+    types = {c["name"]: c["type"] for c in table["columns"]}
+    assert types == {"Order": "integer", "Amount": "number", "Share": "percent", "Price": "currency",
+                     "Day": "date", "When": "datetime", "Region": "text", "Note": "text", "Paid": "boolean",
+                     "Blank": "empty"}
+    assert table["rows"] == len(df)
+    assert table["duplicate_rows"] == int(df.duplicated().sum()) == 1
+    for name in ("Order", "Amount", "Share", "Price"):
+        _assert_numeric_equal(_col(table, name), df[name])
+    assert _col(table, "Day")["max"] == df["Day"].max().date().isoformat()
+    assert _col(table, "When")["min"] == df["When"].min().isoformat(sep=" ")
+    # "N/A" text and #DIV/0! error cells read as missing, as in pandas.
+    assert _col(table, "Note")["count"] == int(df["Note"].count())
+    assert _col(table, "Region")["distinct"] == df["Region"].nunique()
+
+
+def test_xlsx_read_once_through_arrow_equals_cell_path_and_pandas(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "typed.xlsx")
+    calls: list[str] = []
+    real = arrow_load.fast_xlsx_region
+
+    def spy(book: Any, name: str) -> Any:
+        region = real(book, name)
+        calls.append("fast" if region is not None else "no")
+        return region
+
+    monkeypatch.setattr("copilot.documents.sheets.query.fast_xlsx_region", spy)
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert calls == ["fast"] and used == [True]
+    _same(fast, slow)
+    (table,) = fast["sheets"]
+    assert table["totals_row"] == {"row": 154, "values": {"Region": "Total", "Amount": "12345"}}
+    assert table["range"] == "A1:J153"
+    df = pd.read_excel(path, engine="calamine").dropna(how="all").iloc[:-1]
+    _check_against_pandas(table, df)
+    assert _col(table, "Share")["number_format"] == "0.0%"
+
+
+def test_title_rows_and_offset_table_read_through_arrow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path / "offset.xlsx", top=3, left=3, title=True, totals=False)
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert used == [True]
+    _same(fast, slow)
+    (table,) = fast["sheets"]
+    assert table["range"].startswith("C5:")
+    df = pd.read_excel(path, engine="calamine", header=4, usecols="C:L").dropna(how="all")
+    assert list(df.columns) == HEADER
+    _check_against_pandas(table, df)
+
+
+def test_mixed_column_goes_cell_by_cell(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "value", "when"])
+    for i in range(30):
+        ws.append([i, "pending" if i == 20 else i * 1.5, dt.date(2024, 1, 1 + i)])
+    ws.append([None, 99.0, "Total"])  # a totals label in a date column
+    path = tmp_path / "mixed.xlsx"
+    wb.save(path)
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert used == [False]
+    _same(fast, slow)
+    assert _col(fast["sheets"][0], "value")["type"] == "mixed"
+
+
+def test_repeated_header_names_keep_their_numbering(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["x", "x", "x_1", "2024"])
+    for i in range(5):
+        ws.append([i, i * 2.5, "a", i])
+    path = tmp_path / "names.xlsx"
+    wb.save(path)
+    fast, _used, slow = _profiles(path, monkeypatch)
+    _same(fast, slow)
+    assert [c["name"] for c in fast["sheets"][0]["columns"]] == ["x", "x (2)", "x_1", "2024"]
+
+
+@pytest.mark.parametrize("name", ["issues.xlsb", "issue221.xlsm", "merged_cells.ods", "number_rows_repeated.ods",
+                                  "richtext_issue.ods"])
+def test_corpus_formats_through_arrow_equal_cell_path(name: str, corpus_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, used, slow = _profiles(corpus_dir / "xlsx" / name, monkeypatch)
+    assert any(used)
+    _same(fast, slow)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice not installed")
+def test_ods_through_arrow_equals_pandas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    source = _write(tmp_path / "typed.xlsx", blank_row=False, totals=False)
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to",
+                    "ods", "--outdir", str(tmp_path), str(source)], check=True, capture_output=True, timeout=120)
+    path = tmp_path / "typed.ods"
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert used == [True]
+    _same(fast, slow)
+    table = fast["sheets"][0]
+    df = pd.read_excel(path, engine="calamine")
+    for name in ("Order", "Amount", "Share", "Price"):
+        _assert_numeric_equal(_col(table, name), df[name])
+    assert table["rows"] == len(df)
+
+
+def test_builtin_number_formats_match_openpyxl() -> None:
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    from copilot.documents.sheets.xlsx_peek import BUILTIN_FORMATS as ours
+
+    assert ours == BUILTIN_FORMATS
