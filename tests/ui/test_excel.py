@@ -193,9 +193,11 @@ def test_untraceable_numbers_are_marked() -> None:
 
 
 def test_show_answer_fills_sql_result_chart_and_warning(qtbot: QtBot, workspace: ExcelWorkspace) -> None:
-    answer = {"question": "Which region sold most?", "sql": "SELECT region, sum(q3) AS total FROM t GROUP BY 1",
-              "columns": ["region", "total"], "rows": [["North", 10], ["South", 30]],
-              "answer": "South sold 30, and 99 more.", "untraceable_numbers": ["99"]}
+    from copilot.tasks.ask_sheet import AskSheetResult
+
+    answer = AskSheetResult(question="Which region sold most?", sql="SELECT region, sum(q3) AS total FROM t GROUP BY 1",
+                            columns=["region", "total"], rows=[["North", 10], ["South", 30]],
+                            answer="South sold 30, and 99 more.", untraceable_numbers=["99"])
     workspace.show_answer(answer)
     assert workspace.sql_view.toPlainText().startswith("SELECT region")
     assert workspace.result_model is not None and workspace.result_model.rowCount() == 2
@@ -373,11 +375,14 @@ def test_million_row_duckdb_source_reads_only_visible_blocks(qtbot: QtBot) -> No
 def test_numbers_as_people_read_them_and_claims_marked(qtbot: QtBot, workspace: ExcelWorkspace) -> None:
     from PySide6.QtGui import QGuiApplication
 
-    answer = {"question": "哪个区域销售额最高？", "sql": 'SELECT "区域", SUM("销售额") AS "总额" FROM t GROUP BY 1',
-              "columns": ["区域", "总额"], "rows": [["华东", 2321228.1234], ["华南", 1900000.5]],
-              "answer": "华南区域的销售额最高，其次是华东。", "untraceable_numbers": [],
-              "number_formats": ['"¥"#,##0.00', "#,##0.00"],
-              "unsupported_claims": [{"claim": "华南区域的销售额最高", "reason": "结果中总额最高的是华东，不是华南"}]}
+    from copilot.tasks.ask_sheet import AskSheetResult
+
+    answer = AskSheetResult(
+        question="哪个区域销售额最高？", sql='SELECT "区域", SUM("销售额") AS "总额" FROM t GROUP BY 1',
+        columns=["区域", "总额"], rows=[["华东", 2321228.1234], ["华南", 1900000.5]],
+        answer="华南区域的销售额最高，其次是华东。", untraceable_numbers=[],
+        number_formats=['"¥"#,##0.00', "#,##0.00"],
+        unsupported_claims=[{"claim": "华南区域的销售额最高", "reason": "结果中总额最高的是华东，不是华南"}])
     workspace.show_answer(answer)
     model = workspace.result_model
     assert model is not None

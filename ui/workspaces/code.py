@@ -201,10 +201,13 @@ class CodeWorkspace(Workspace):
 
     def _on_done(self, result: object) -> None:
         self._set_busy(False)
+        from copilot.tasks.generate_code import CodeResult
+
+        if not isinstance(result, CodeResult):
+            return
         self.result = result
-        code = getattr(result, "code", "")
-        self.editor.setPlainText(code)
-        self.explanation.setPlainText(getattr(result, "explanation", ""))
+        self.editor.setPlainText(result.code)
+        self.explanation.setPlainText(result.explanation)
         self._show_check()
         self.sig_status.emit(self.check_label.text())
 

@@ -16,7 +16,7 @@ import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QFont, QFontDatabase, QGuiApplication, QKeySequence
@@ -54,6 +54,9 @@ from ui.runner import Runner
 from ui.widgets.chart import ChartWidget
 from ui.workspaces.base import Workspace
 
+if TYPE_CHECKING:
+    from copilot.tasks.ask_sheet import AskSheetResult
+
 __all__ = ["PROFILE_FIELDS", "ExcelWorkspace"]
 
 log = logging.getLogger(__name__)
@@ -62,12 +65,6 @@ PROFILE_FIELDS = ("name", "type", "count", "missing", "distinct", "min", "max", 
                   "outliers", "top")
 # Profile fields shown in the column's own number format (std: its decimals, no currency/percent).
 _STYLED_FIELDS = frozenset({"min", "max", "mean", "median"})
-
-
-def _field(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
 
 
 def _profile_cell(column: dict[str, Any], name: str) -> Any:
@@ -446,10 +443,14 @@ class ExcelWorkspace(Workspace):
             self._on_event(event)
 
     def _on_answered(self, result: object) -> None:
+        from copilot.tasks.ask_sheet import AskSheetResult  # loaded by the job already
+
+        if not isinstance(result, AskSheetResult):
+            return
         self.answers.append(result)
         self._report_saved = False
         self.history.blockSignals(True)
-        self.history.addItem(str(_field(result, "question", "")))
+        self.history.addItem(result.question)
         self.history.setCurrentRow(self.history.count() - 1)
         self.history.blockSignals(False)
         self.show_answer(result)
@@ -459,17 +460,17 @@ class ExcelWorkspace(Workspace):
         if 0 <= row < len(self.answers):
             self.show_answer(self.answers[row])
 
-    def show_answer(self, result: Any) -> None:
+    def show_answer(self, result: AskSheetResult) -> None:
         self.last_answer = result
-        answer = str(_field(result, "answer", "") or "")
-        untraceable = list(_field(result, "untraceable_numbers", []) or [])
-        claims = list(_field(result, "unsupported_claims", []) or [])
+        answer = result.answer
+        untraceable = list(result.untraceable_numbers)
+        claims = list(result.unsupported_claims)
         self._answer_text = answer
         self.answer_view.setHtml(flag_numbers(answer, untraceable, claims))
-        self.sql_view.setPlainText(str(_field(result, "sql", "") or ""))
-        columns = [str(c) for c in (_field(result, "columns", []) or [])]
-        rows = list(_field(result, "rows", []) or [])
-        formats = list(_field(result, "number_formats", []) or [])
+        self.sql_view.setPlainText(result.sql)
+        columns = [str(c) for c in result.columns]
+        rows = list(result.rows)
+        formats = list(result.number_formats)
         old = self.result_model
         self.result_model = LazyTableModel(SequenceRowSource(columns, rows), parent=self,
                                            styles=[style_for_column(c, formats[j] if j < len(formats) else None)

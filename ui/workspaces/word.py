@@ -411,10 +411,14 @@ class WordWorkspace(Workspace):
         return self.tr("about %1 min left").replace("%1", str(round(left / 60)))
 
     def _on_polish_done(self, result: object) -> None:
+        from copilot.tasks.polish.results import PolishResult
+
+        if not isinstance(result, PolishResult):
+            return
         self.result = result
         self._set_busy(False)
-        self.eta_label.setText(self.tr("done in %1 s").replace("%1", f"{getattr(result, 'seconds', 0):.1f}"))
-        outcomes = list(getattr(result, "outcomes", []))
+        self.eta_label.setText(self.tr("done in %1 s").replace("%1", f"{result.seconds:.1f}"))
+        outcomes = result.outcomes
         self.model.set_outcomes(outcomes)
         self.guard_list.clear()
         for o in outcomes:
