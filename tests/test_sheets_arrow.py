@@ -16,6 +16,7 @@ import pytest
 from copilot.documents.sheets import arrow_load, load
 from copilot.documents.sheets.profile import profile_database
 from copilot.documents.sheets.query import open_database
+from tests.conftest import find_full_corpus
 from tests.test_sheets_profile import _assert_numeric_equal, _col
 
 pd = pytest.importorskip("pandas")
@@ -181,11 +182,23 @@ def test_repeated_header_names_keep_their_numbering(tmp_path: Path, monkeypatch:
     assert [c["name"] for c in fast["sheets"][0]["columns"]] == ["x", "x (2)", "x_1", "2024"]
 
 
+@pytest.mark.parametrize("name", ["merged_range.xlsx", "table-multiple.xlsx", "inlineStr_with_value.xlsx"])
+def test_bundled_corpus_through_arrow_equals_cell_path(name: str, corpus_dir: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    fast, used, slow = _profiles(corpus_dir / "xlsx" / name, monkeypatch)
+    assert any(used)
+    _same(fast, slow)
+
+
+_FULL = find_full_corpus()
+
+
+@pytest.mark.skipif(_FULL is None, reason="no ../shared/corpus")
 @pytest.mark.parametrize("name", ["issues.xlsb", "issue221.xlsm", "merged_cells.ods", "number_rows_repeated.ods",
                                   "richtext_issue.ods"])
-def test_corpus_formats_through_arrow_equal_cell_path(name: str, corpus_dir: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    fast, used, slow = _profiles(corpus_dir / "xlsx" / name, monkeypatch)
+def test_full_corpus_formats_through_arrow_equal_cell_path(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _FULL is not None
+    fast, used, slow = _profiles(_FULL / "xlsx" / name, monkeypatch)
     assert any(used)
     _same(fast, slow)
 
