@@ -533,8 +533,11 @@ class PowerPointWorkspace(Workspace):
                        status=self.tr("Generating the outline…"), record="outline")
 
     def _on_generated(self, result: object) -> None:
-        outline = getattr(result, "outline", result)
-        self._set_outline(outline)
+        from copilot.tasks.outline_deck import OutlineResult  # loaded by the job
+
+        if not isinstance(result, OutlineResult):
+            return
+        self._set_outline(result.outline)
         self._dirty = True
         self.sig_status.emit(self.tr("Outline ready: %n slide(s)", "", self.model.rowCount()))
 
@@ -550,9 +553,16 @@ class PowerPointWorkspace(Workspace):
                        status=self.tr("Reading %1…").replace("%1", path.name))
 
     def _on_read(self, result: object) -> None:
-        slides = getattr(result, "slides", ())  # a deck's count, or an outline file's slides
-        self._deck_slides = slides if isinstance(slides, int) else len(slides)
-        self._set_outline(getattr(result, "outline", result))
+        from copilot.documents.decks.outline import Outline
+        from copilot.tasks.read_deck import ReadDeckResult
+
+        if isinstance(result, ReadDeckResult):  # a deck read back
+            self._deck_slides, outline = result.slides, result.outline
+        elif isinstance(result, Outline):  # an outline file
+            self._deck_slides, outline = len(result.slides), result
+        else:
+            return
+        self._set_outline(outline)
         self.last_saved = None
         self.review_view.clear()
         self._update_review_button()
@@ -664,13 +674,16 @@ class PowerPointWorkspace(Workspace):
                        status=self.tr("Building the deck…"))
 
     def _on_built(self, result: object) -> None:
-        saved = Path(getattr(result, "path", ""))
+        from copilot.tasks.build_deck import BuildResult  # loaded by the job
+
+        if not isinstance(result, BuildResult):
+            return
+        saved = result.path
         self.last_saved = saved
         self.last_report = result
         self._dirty = False
-        message = self.tr("Saved %1 (%2 slides)").replace("%1", str(saved)).replace(
-            "%2", str(getattr(result, "slides", "?")))
-        added = int(getattr(result, "added_for_overflow", 0) or 0)
+        message = self.tr("Saved %1 (%2 slides)").replace("%1", str(saved)).replace("%2", str(result.slides))
+        added = result.added_for_overflow
         if added:
             message += " " + self.tr("— %n slide(s) added for overflowing text", "", added)
         self.sig_status.emit(message)
@@ -714,7 +727,9 @@ class PowerPointWorkspace(Workspace):
                        input_path=path)
 
     def _on_reviewed(self, result: object) -> None:
-        self.review_view.setMarkdown(str(getattr(result, "critique_markdown", "") or ""))
+        from copilot.tasks.read_deck import ReadDeckResult
+
+        self.review_view.setMarkdown(result.critique_markdown if isinstance(result, ReadDeckResult) else "")
         self.sig_status.emit(self.tr("Review ready"))
 
     def cancel(self) -> None:
