@@ -140,3 +140,30 @@ def test_search_limited_to_one_file(office: Path) -> None:
         assert {Path(h.file).name for h in everywhere} == {"差旅管理办法.docx", "sla.pptx"}
         only = search(kb, "报销 response", k=8, files=[str(office / "sla.pptx")])
         assert only and {Path(h.file).name for h in only} == {"sla.pptx"}
+
+
+def test_outline_from_the_knowledge_base_cites_sources_in_the_notes(office: Path, fake_server: FakeOpenAIServer,
+                                                                   fake_profile: str) -> None:
+    from copilot.errors import KnowledgeBaseError
+    from copilot.kb.outline import outline_from_kb
+    from copilot.kb.store import open_kb
+    from copilot.models import get_provider
+
+    outline = {"title": "差旅与服务", "subtitle": "", "slides": [
+        {"title": "住宿标准", "bullets": [{"text": "一线城市每晚不超过600元"}], "notes": ""},
+        {"title": "Response times", "bullets": [{"text": "Priority 1 incidents: response within 4 hours"}],
+         "notes": ""}]}
+    fake_server.reply(lambda req: "response_format" in req or "JSON" in str(req["messages"][0]), json.dumps(outline))
+    fake_server.set_default("讲解要点。")
+    result = None
+    with open_kb() as kb:
+        topic = "住宿标准 and response times for priority incidents"
+        for event in outline_from_kb(kb, get_provider(fake_profile), topic, slides=3):
+            result = getattr(event, "result", result)
+        assert result is not None
+        notes = [s.notes for s in result.outline.slides]
+        assert "差旅管理办法.docx — paragraph 2 (第三章 住宿)" in notes[0] and "sla.pptx" not in notes[0]
+        assert "sla.pptx — slide 1" in notes[1]
+        assert "差旅管理办法.docx" in fake_server.requests[0]["messages"][-1]["content"]
+        with pytest.raises(KnowledgeBaseError, match="nothing relevant"):
+            list(outline_from_kb(kb, get_provider(fake_profile), "Berlin parking fees for visitors"))

@@ -103,6 +103,29 @@ def test_ask_about_this_document(window: Any, qtbot: Any, fake_server: Any, fold
     assert ws.scope is None and not ws.scope_label.isVisible()
 
 
+def test_outline_from_knowledge_base(window: Any, qtbot: Any, fake_server: Any, folder: Path) -> None:
+    import json
+
+    ws = window.show_workspace("knowledge")
+    ws.add_paths([folder])
+    qtbot.waitUntil(lambda: ws.sources.rowCount() == 2, timeout=30000)
+    _idle(qtbot, ws)
+    outline = {"title": "差旅标准", "subtitle": "", "slides": [
+        {"title": "住宿标准", "bullets": [{"text": "一线城市每晚不超过600元"}], "notes": ""}]}
+    fake_server.reply(lambda req: "response_format" in req or "JSON" in str(req["messages"][0]), json.dumps(outline))
+    fake_server.set_default("讲解要点。")
+    deck = window.show_workspace("powerpoint")
+    deck.source_tabs.setCurrentIndex(0)
+    deck.topic_edit.setPlainText("出差住宿标准")
+    deck.slides_spin.setValue(2)
+    deck.kb_combo.refill()
+    deck.kb_combo.setCurrentIndex(deck.kb_combo.findData("default"))
+    deck.run()
+    qtbot.waitUntil(lambda: deck.model.rowCount() == 1 and not deck.is_busy(), timeout=30000)
+    notes = deck.model.slides[0].notes
+    assert notes.startswith("讲解要点。") and "差旅管理办法.docx — paragraph 4 (第三章 住宿)" in notes
+
+
 def test_watched_folder_syncs_in_the_background(window: Any, qtbot: Any, folder: Path) -> None:
     ws = window.show_workspace("knowledge")
     ws._debounce.setInterval(200)

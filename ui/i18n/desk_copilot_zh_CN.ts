@@ -1359,6 +1359,10 @@
       <translation>审阅</translation>
     </message>
     <message>
+      <source>From knowledge base:</source>
+      <translation>依据知识库：</translation>
+    </message>
+    <message>
       <source>Ask about this deck</source>
       <translation>就此演示文稿提问</translation>
     </message>
@@ -1421,10 +1425,6 @@
       <translation>
         <numerusform>已读取大纲：%n 页</numerusform>
       </translation>
-    </message>
-    <message>
-      <source>Open a deck (.pptx) first</source>
-      <translation>请先打开演示文稿（.pptx）</translation>
     </message>
     <message>
       <source>Open an outline</source>
@@ -1516,6 +1516,10 @@
       <source>Cancelled</source>
       <translation>已取消</translation>
     </message>
+    <message>
+      <source>None: outline the topic</source>
+      <translation>无：按主题生成</translation>
+    </message>
   </context>
   <context>
     <name>PromptsWorkspace</name>
@@ -1558,86 +1562,6 @@
     <message>
       <source>Tests</source>
       <translation>测试</translation>
-    </message>
-    <message>
-      <source>Id</source>
-      <translation>标识</translation>
-    </message>
-    <message>
-      <source>Name (中文)</source>
-      <translation>名称（中文）</translation>
-    </message>
-    <message>
-      <source>Name (English)</source>
-      <translation>名称（英文）</translation>
-    </message>
-    <message>
-      <source>Description (中文)</source>
-      <translation>说明（中文）</translation>
-    </message>
-    <message>
-      <source>Description (English)</source>
-      <translation>说明（英文）</translation>
-    </message>
-    <message>
-      <source>Category</source>
-      <translation>分类</translation>
-    </message>
-    <message>
-      <source>Tags</source>
-      <translation>标签</translation>
-    </message>
-    <message>
-      <source>Version</source>
-      <translation>版本</translation>
-    </message>
-    <message>
-      <source>Applies to</source>
-      <translation>适用于</translation>
-    </message>
-    <message>
-      <source>Output</source>
-      <translation>输出</translation>
-    </message>
-    <message>
-      <source>Temperature</source>
-      <translation>温度</translation>
-    </message>
-    <message>
-      <source>Max tokens</source>
-      <translation>最大 token 数</translation>
-    </message>
-    <message>
-      <source>Favourite</source>
-      <translation>收藏</translation>
-    </message>
-    <message>
-      <source>Inputs</source>
-      <translation>输入项</translation>
-    </message>
-    <message>
-      <source>Name</source>
-      <translation>名称</translation>
-    </message>
-    <message>
-      <source>Type</source>
-      <translation>类型</translation>
-    </message>
-    <message>
-      <source>Default</source>
-      <translation>默认值</translation>
-    </message>
-    <message>
-      <source>Description</source>
-      <translation>说明</translation>
-    </message>
-    <message>
-      <source>comma separated</source>
-      <translation>用逗号分隔</translation>
-    </message>
-    <message>
-      <source>default</source>
-      <translation>默认</translation>
     </message>
     <message>
       <source>Language:</source>
@@ -2081,6 +2005,89 @@
     <message>
       <source>Slide previews</source>
       <translation>幻灯片预览</translation>
+    </message>
+  </context>
+  <context>
+    <name>TemplateForm</name>
+    <message>
+      <source>Id</source>
+      <translation>标识</translation>
+    </message>
+    <message>
+      <source>Name (中文)</source>
+      <translation>名称（中文）</translation>
+    </message>
+    <message>
+      <source>Name (English)</source>
+      <translation>名称（英文）</translation>
+    </message>
+    <message>
+      <source>Description (中文)</source>
+      <translation>说明（中文）</translation>
+    </message>
+    <message>
+      <source>Description (English)</source>
+      <translation>说明（英文）</translation>
+    </message>
+    <message>
+      <source>Category</source>
+      <translation>分类</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>标签</translation>
+    </message>
+    <message>
+      <source>Version</source>
+      <translation>版本</translation>
+    </message>
+    <message>
+      <source>Applies to</source>
+      <translation>适用于</translation>
+    </message>
+    <message>
+      <source>Output</source>
+      <translation>输出</translation>
+    </message>
+    <message>
+      <source>Temperature</source>
+      <translation>温度</translation>
+    </message>
+    <message>
+      <source>Max tokens</source>
+      <translation>最大 token 数</translation>
+    </message>
+    <message>
+      <source>Favourite</source>
+      <translation>收藏</translation>
+    </message>
+    <message>
+      <source>Inputs</source>
+      <translation>输入项</translation>
+    </message>
+    <message>
+      <source>Name</source>
+      <translation>名称</translation>
+    </message>
+    <message>
+      <source>Type</source>
+      <translation>类型</translation>
+    </message>
+    <message>
+      <source>Default</source>
+      <translation>默认值</translation>
+    </message>
+    <message>
+      <source>Description</source>
+      <translation>说明</translation>
+    </message>
+    <message>
+      <source>comma separated</source>
+      <translation>用逗号分隔</translation>
+    </message>
+    <message>
+      <source>default</source>
+      <translation>默认</translation>
     </message>
   </context>
   <context>

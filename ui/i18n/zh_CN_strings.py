@@ -553,9 +553,10 @@ ZH_CN: dict[str, str] = {
     'Ask about this deck': '就此演示文稿提问',
     'Ask about this document': '就此文档提问',
     'Asking about %1 only': '仅就 %1 提问',
-    'Open a deck (.pptx) first': '请先打开演示文稿（.pptx）',
     'Open a document first': '请先打开文档',
     'Questions answered from this deck, with citations (Knowledge)': '依据此演示文稿回答问题并标注出处（知识库）',
     'Questions answered from this document, with citations (Knowledge)': '依据此文档回答问题并标注出处（知识库）',
     'Whole knowledge base': '整个知识库',
+    'From knowledge base:': '依据知识库：',
+    'None: outline the topic': '无：按主题生成',
 }

@@ -54,6 +54,7 @@ from ui.runner import Runner
 from ui.theme import icon
 from ui.widgets.slide_preview import SlidePreview
 from ui.workspaces.base import Workspace
+from ui.workspaces.deck_knowledge import DeckKnowledge, KnowledgeBaseCombo
 
 __all__ = ["OutlineView", "PowerPointWorkspace"]
 
@@ -150,6 +151,12 @@ def _generate_job(source: dict[str, Any], profile: str | None, cancel: CancelTok
     from copilot.tasks.outline_deck import outline_deck
 
     provider = get_provider(profile)
+    kb = source.pop("kb", None)
+    if kb:  # "From knowledge base": its chunks are the source, cited in the notes
+        from copilot.kb.outline import outline_from_kb_named
+
+        yield from outline_from_kb_named(kb, provider, source.pop("topic"), cancel=cancel, **source)
+        return
     yield from outline_deck(provider, cancel=cancel, **source)
 
 
@@ -190,7 +197,7 @@ def _build_job(outline: Any, template: Path | None, target: Path, force: bool,
     yield from build_deck(outline, target, template=template, force=force, cancel=cancel)
 
 
-class PowerPointWorkspace(Workspace):
+class PowerPointWorkspace(DeckKnowledge, Workspace):
     key = "powerpoint"
     file_suffixes = (".pptx", ".pptm", ".ppsx")
 
@@ -231,9 +238,11 @@ class PowerPointWorkspace(Workspace):
         for combo in (self.tone_combo, self.lang_combo):
             # Sized to the longest choice ("Same as the source"), not squeezed by the form.
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.lbl_topic, self.lbl_slides, self.lbl_audience, self.lbl_tone, self.lbl_lang = (
-            QLabel(), QLabel(), QLabel(), QLabel(), QLabel())
+        self.kb_combo = KnowledgeBaseCombo()  # "Outline from knowledge base": none, or the base to draw on
+        self.lbl_topic, self.lbl_slides, self.lbl_audience, self.lbl_tone, self.lbl_lang, self.lbl_kb = (
+            QLabel(), QLabel(), QLabel(), QLabel(), QLabel(), QLabel())
         form.addRow(self.lbl_topic, self.topic_edit)
+        form.addRow(self.lbl_kb, self.kb_combo)
         form.addRow(self.lbl_slides, self.slides_spin)
         form.addRow(self.lbl_audience, self.audience_edit)
         form.addRow(self.lbl_tone, self.tone_combo)
@@ -433,6 +442,8 @@ class PowerPointWorkspace(Workspace):
                                    else self.tr("Slide previews"))
         self.right_tabs.setTabText(0, self.tr("Previews"))
         self.right_tabs.setTabText(1, self.tr("Review"))
+        self.lbl_kb.setText(self.tr("From knowledge base:"))
+        self.kb_combo.refill()
         self.ask_doc_button.setText(self.tr("Ask about this deck"))
         self.ask_doc_button.setToolTip(self.tr("Questions answered from this deck, with citations (Knowledge)"))
         self.review_button.setText(self.tr("Review the deck"))
@@ -511,7 +522,7 @@ class PowerPointWorkspace(Workspace):
         tab = self.source_tabs.currentIndex()
         if tab == 0:
             topic = self.topic_edit.toPlainText().strip()
-            return {**common, "topic": topic} if topic else None
+            return {**common, "topic": topic, "kb": self.kb_combo.currentData()} if topic else None
         if tab == 1:
             text = self.text_edit.toPlainText().strip()
             return {**common, "text": text} if text else None
@@ -570,25 +581,6 @@ class PowerPointWorkspace(Workspace):
         self.sig_status.emit(self.tr("Outline read: %n slide(s)", "", self.model.rowCount()))
         self.apply_reveal()
 
-    def _ask_about_deck(self) -> None:
-        if self.current_path is not None and self.current_path.suffix.lower() == ".pptx":
-            self.sig_ask_document.emit(str(self.current_path))
-        else:
-            self.sig_status.emit(self.tr("Open a deck (.pptx) first"))
-
-    def show_location(self, locator: dict[str, Any]) -> bool:
-        """Select deck slide N's outline row. The outline folds the title slide into the deck title
-        and merges "(cont.)" slides, so the row is found by the slide's title when the citation has
-        it, else counted back from the end of the deck."""
-        number, rows = locator.get("slide"), self.model.rowCount()
-        if not self._deck_slides or not rows or not isinstance(number, int):
-            return bool(self._deck_slides)
-        titles = [slide.title for slide in self.model.slides]
-        title = locator.get("title")
-        row = titles.index(title) if title in titles else min(rows - 1, max(0, number - 1 - (self._deck_slides - rows)))
-        self.tree.setCurrentIndex(self.model.slide_index(row))
-        self.tree.scrollTo(self.model.slide_index(row), QAbstractItemView.ScrollHint.PositionAtCenter)
-        return True
 
     def _on_open_outline(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Open an outline"), "",
