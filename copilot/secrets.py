@@ -23,7 +23,7 @@ from copilot.logsetup import register_secret
 from copilot.models.origin import origin_of, plain_http_to_remote
 from copilot.models.profiles import PRESETS, Profile
 
-__all__ = ["SERVICE", "StoredKey", "check_transport", "delete_key", "env_key_applies", "get_key",
+__all__ = ["SERVICE", "StoredKey", "bound_origin", "check_transport", "delete_key", "env_key_applies", "get_key",
            "keyring_status", "set_key", "stored_key"]
 
 SERVICE = "desk-copilot"
@@ -139,6 +139,11 @@ def _legacy_origin(profile: Profile) -> str | None:
     return origin_of(preset.base_url) if preset is not None and preset.base_url else None
 
 
+def bound_origin(profile: Profile, stored: StoredKey) -> str | None:
+    """The origin ``stored`` serves for ``profile`` (an old unbound entry: its preset's origin)."""
+    return stored.origin if stored.origin is not None else _legacy_origin(profile)
+
+
 def check_transport(profile: Profile) -> None:
     """Refuse to send a key over plain http:// to another machine unless the user confirmed it."""
     origin = origin_of(profile.base_url)
@@ -158,7 +163,7 @@ def get_key(profile: Profile) -> str | None:
     key: str | None = None
     moved_from: str | None = None
     if stored is not None and origin is not None:
-        bound = stored.origin if stored.origin is not None else _legacy_origin(profile)
+        bound = bound_origin(profile, stored)
         if bound == origin:
             key = stored.key
             if stored.origin is None:

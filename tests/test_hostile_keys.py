@@ -161,3 +161,23 @@ def test_canary_key_leaks_nowhere(capsys: pytest.CaptureFixture[str], monkeypatc
         assert CANARY.encode() not in path.read_bytes(), path
     for text in captured:
         assert CANARY not in text
+
+
+def test_keys_stored_before_binding_serve_only_their_presets_origin(
+        capsys: pytest.CaptureFixture[str], fake_server: FakeOpenAIServer) -> None:
+    import json
+
+    import keyring
+
+    from copilot.models.profiles import PRESETS
+    from copilot.secrets import get_key
+
+    keyring.set_password("desk-copilot", "openai", CANARY)  # as an older version stored it
+    keyring.set_password("desk-copilot", "srv", CANARY)
+    assert get_key(PRESETS["openai"]) == CANARY  # the preset's own origin: kept, and now bound
+    assert json.loads(keyring.get_password("desk-copilot", "openai"))["origin"] == "https://api.openai.com:443"
+    run(capsys, "profiles", "add", "srv", "--base-url", fake_server.base_url, "--model", "fake-model")
+    code, _, err = run(capsys, "keys", "status")
+    assert code == 0 and CANARY not in err
+    assert run(capsys, "models", "list", "-p", "srv")[0] == 0  # nobody knows its server: not sent
+    assert not sent_canary(fake_server)

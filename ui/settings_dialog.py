@@ -374,13 +374,13 @@ class SettingsDialog(QDialog):
 
     def _would_send_key(self, name: str, typed: bool) -> bool:
         from copilot.models.origin import origin_of
-        from copilot.secrets import env_key_applies, stored_key
+        from copilot.secrets import bound_origin, env_key_applies, stored_key
 
         p = self._profile(name)
         if typed:
             return True
         stored = stored_key(p)
-        if stored is not None and stored.origin == origin_of(p.base_url):
+        if stored is not None and bound_origin(p, stored) == origin_of(p.base_url):
             return True
         import os
 
@@ -531,14 +531,14 @@ class SettingsDialog(QDialog):
     def _moved_key_notices(self) -> list[str]:
         """One line per edited profile whose stored key is for another server than its new URL."""
         from copilot.models.origin import origin_of
-        from copilot.secrets import stored_key
+        from copilot.secrets import bound_origin, stored_key
 
         notices = []
         for name, p in self._edited.items():
             if name in self._keys or p.kind == "embedded":
                 continue
             stored = stored_key(p)
-            if stored is not None and stored.origin != origin_of(p.base_url):
+            if stored is not None and bound_origin(p, stored) != origin_of(p.base_url):
                 notices.append(self.tr("The key of profile %1 was stored for another server; it is not sent to "
                                        "%2 — enter it again.").replace("%1", name)
                                .replace("%2", p.base_url or ""))

@@ -68,7 +68,7 @@ def _status(args: argparse.Namespace) -> int:
 
     from copilot.models.origin import origin_of
     from copilot.models.profiles import all_profiles
-    from copilot.secrets import env_key_applies, keyring_status, stored_key
+    from copilot.secrets import bound_origin, env_key_applies, keyring_status, stored_key
 
     reason = keyring_status()
     out("keyring: " + ("available" if reason is None else reason))
@@ -76,7 +76,7 @@ def _status(args: argparse.Namespace) -> int:
         if p.kind == "embedded":
             continue
         stored = stored_key(p)
-        if stored is not None and stored.origin == origin_of(p.base_url):
+        if stored is not None and bound_origin(p, stored) == origin_of(p.base_url):
             where = "keyring"
         elif p.key_env and env_key_applies(p) and os.environ.get(p.key_env):
             where = f"${p.key_env}"

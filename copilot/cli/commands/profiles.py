@@ -99,13 +99,13 @@ def _add(args: argparse.Namespace) -> int:
 def _key_notice(profile: Any) -> str | None:
     """One line when the profile's stored key (or preset variable) is not for its new server."""
     from copilot.models.origin import origin_of
-    from copilot.secrets import env_key_applies, stored_key
+    from copilot.secrets import bound_origin, env_key_applies, stored_key
 
     if profile.kind == "embedded":
         return None
     origin = origin_of(profile.base_url)
     stored = stored_key(profile)
-    if stored is not None and stored.origin != origin:
+    if stored is not None and bound_origin(profile, stored) != origin:
         return (f"the key stored for \"{profile.name}\" was for {stored.origin or 'another server'}; it is not "
                 f"sent to {origin} — set it again with: desk-copilot keys set {profile.name}")
     if profile.key_env and not env_key_applies(profile):
