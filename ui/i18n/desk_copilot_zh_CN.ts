@@ -122,6 +122,13 @@
     </message>
   </context>
   <context>
+    <name>ColumnDelegate</name>
+    <message>
+      <source>(automatic)</source>
+      <translation>（自动）</translation>
+    </message>
+  </context>
+  <context>
     <name>DownloadController</name>
     <message>
       <source>Connecting to %1…</source>
@@ -2341,13 +2348,6 @@
     <message>
       <source>Saved %1 (%2 changes)</source>
       <translation>已保存 %1（%2 处修改）</translation>
-    </message>
-  </context>
-  <context>
-    <name>_ColumnDelegate</name>
-    <message>
-      <source>(automatic)</source>
-      <translation>（自动）</translation>
     </message>
   </context>
   <context>
