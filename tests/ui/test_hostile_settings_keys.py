@@ -92,3 +92,21 @@ def test_plain_http_to_another_machine_asks_first(dialog: object, monkeypatch: p
     from copilot.secrets import stored_key
 
     assert stored_key(get_profile("lan")) is None and not get_profile("lan").allow_http_key
+
+
+def test_test_connection_probes_structured_replies(dialog: object, qtbot: object) -> None:
+    """A DeepSeek-like server refuses json_schema with 400: Test Connection finds and says so."""
+    import json
+
+    from copilot.models.profiles import get_profile
+    from tests.conftest import add_fake_profile
+    from tests.fake_openai_server import DEEPSEEK_REFUSALS
+
+    with FakeOpenAIServer(models=["fake-model"], refuse_formats=DEEPSEEK_REFUSALS,
+                          default_reply=json.dumps({"ok": True})) as server:
+        add_fake_profile(server, "ds")
+        dialog.profiles["ds"] = get_profile("ds")  # type: ignore[attr-defined]
+        dialog._fill_profiles("ds")  # type: ignore[attr-defined]
+        dialog.test_connection()  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: _settled(dialog), timeout=30000)  # type: ignore[attr-defined]
+        assert "structured replies: json_object" in dialog.test_result.text()  # type: ignore[attr-defined]
