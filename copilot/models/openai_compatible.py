@@ -162,13 +162,19 @@ class OpenAICompatibleProvider:
             limits = Limits(options.deadline if options.deadline and options.deadline > 0 else request_deadline())
             with bounded(limits):
                 response = self._open(messages, options, cancel, limits)
+                if not options.stream:
+                    response = _Whole(response)
             remove = cancel.on_cancel(lambda: _abort(response))
             # A server that sends nothing at all is cut off at the deadline too.
             watchdog = threading.Timer(max(0.0, limits.remaining()), _expire, (limits, response))
             watchdog.daemon = True
             watchdog.start()
             try:
-                yield from self._read(response, cancel, limits)
+                if isinstance(response, _Whole):
+                    with bounded(limits):
+                        yield self._read_whole(response, cancel, limits)
+                else:
+                    yield from self._read(response, cancel, limits)
             finally:
                 watchdog.cancel()
                 remove()
@@ -178,12 +184,9 @@ class OpenAICompatibleProvider:
 
     def _request(self, messages: list[Message], options: ChatOptions, level: int) -> dict[str, Any]:
         p = self._profile
-        kwargs: dict[str, Any] = {
-            "model": p.model,
-            "messages": messages,
-            "stream": True,
-            "stream_options": {"include_usage": True},
-        }
+        kwargs: dict[str, Any] = {"model": p.model, "messages": messages, "stream": options.stream}
+        if options.stream:
+            kwargs["stream_options"] = {"include_usage": True}
         temperature = options.temperature if options.temperature is not None else p.temperature
         if temperature is not None:
             kwargs["temperature"] = temperature
@@ -229,6 +232,11 @@ class OpenAICompatibleProvider:
                 raise self._map(DeadlineExceeded(limits.seconds), limits=limits) from None
             timeout = openai.Timeout(min(self._profile.timeout, left), connect=min(5.0, left))
             try:
+                if not options.stream:
+                    # The body is read later (``_read_whole``), so cancel and the deadline can
+                    # still shut the socket while it arrives.
+                    return self._client.chat.completions.with_streaming_response.create(
+                        **self._request(messages, options, level), timeout=timeout).__enter__()
                 return self._client.chat.completions.create(**self._request(messages, options, level),
                                                             timeout=timeout)
             except openai.APIStatusError as exc:
@@ -273,6 +281,25 @@ class OpenAICompatibleProvider:
         except CopilotError:
             raise
         except Exception as exc:  # noqa: BLE001 - a broken stream is mapped, never leaked
+            if cancel.is_cancelled:
+                raise Cancelled() from None
+            raise self._map(exc, mid_stream=True, limits=limits) from None
+
+    def _read_whole(self, whole: _Whole, cancel: CancelToken, limits: Limits) -> ChatChunk:
+        """A non-streamed reply as one chunk."""
+        try:
+            completion = whole.raw.parse()
+            if cancel.is_cancelled:
+                raise Cancelled()
+            usage = None
+            if getattr(completion, "usage", None):
+                usage = Usage(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+            choices = completion.choices or []
+            text = (choices[0].message.content if choices and choices[0].message is not None else None) or ""
+            return ChatChunk(text=text, usage=usage, finish_reason=choices[0].finish_reason if choices else None)
+        except CopilotError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a broken body is mapped, never leaked
             if cancel.is_cancelled:
                 raise Cancelled() from None
             raise self._map(exc, mid_stream=True, limits=limits) from None
@@ -333,6 +360,17 @@ class OpenAICompatibleProvider:
         has = f" — it has: {', '.join(models[:20])}" if models else ""
         return ModelNotFound(f'Model "{p.model}" is not available on {self._where()}{has}; change it with: '
                              f"desk-copilot profiles add {p.name} --replace ... --model NAME")
+
+
+class _Whole:
+    """A non-streamed response whose body is not read yet; looks like a stream to ``_abort``."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.response = raw.http_response
+
+    def close(self) -> None:
+        self.raw.http_response.close()
 
 
 def _expire(limits: Limits, response: Any) -> None:

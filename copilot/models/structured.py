@@ -52,7 +52,9 @@ def structured(provider: Provider, messages: list[Message], model_cls: type[M],
     Raises BadResponse when the reply is still invalid after one repair round.
     """
     schema = model_cls.model_json_schema()
-    opts = dataclasses.replace(options or ChatOptions(), json_schema=schema, schema_name=model_cls.__name__)
+    # Nobody reads a JSON reply as it streams: ask for it in one body.
+    opts = dataclasses.replace(options or ChatOptions(), json_schema=schema, schema_name=model_cls.__name__,
+                               stream=False)
     convo = list(messages)
     error: ValidationError | json.JSONDecodeError | None = None
     for attempt in range(2):

@@ -6,6 +6,9 @@ The task reads top to bottom as its four steps, which the app's review shares
 
     read paragraphs (polish.document) → propose rewrites, nothing written (polish.propose)
     → apply the rewrites that passed the guards (polish.document) → write atomically (polish.document)
+
+Here the apply step is pipelined into the propose step: each rewrite is applied as soon as it and
+every paragraph before it are decided, while later requests are in flight (``Applier``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from copilot.errors import PromptError, UsageError
 from copilot.events import Done, Event
 from copilot.models import Provider
 from copilot.prompts import get_template
-from copilot.tasks.polish.document import apply_rewrites, read_document, write_document
+from copilot.tasks.polish.document import Applier, read_document, write_document
 from copilot.tasks.polish.propose import PolishReply, propose_rewrites, reply_model
 from copilot.tasks.polish.results import Mode, ParagraphOutcome, PolishOptions, PolishResult, default_output
 
@@ -57,10 +60,12 @@ def polish_docx(provider: Provider, src: str | Path, output: str | Path | None =
     doc = read_document(src)
     check_output(out, force=options.force)
 
-    proposals = yield from propose_rewrites(provider, template, doc, options, cancel)
-
+    # Each rewrite is diffed and applied as soon as its reply (and those before it) are in,
+    # while later requests are still with the model; the file is written once, at the end.
     author = options.author or _author()
-    apply_rewrites(doc, proposals.changed(), options.mode, author)
+    applier = Applier(doc, options.mode, author)
+    proposals = yield from propose_rewrites(provider, template, doc, options, cancel, on_changed=applier.apply)
+
     written: Path | None = None
     if proposals.candidates:
         written = write_document(doc, out, options.mode, author, force=options.force)

@@ -15,7 +15,7 @@ from copilot.documents.docx.open import DocxPackage, open_docx
 from copilot.documents.docx.text_map import TOKEN_RE, ParaMap, W, iter_paragraphs
 from copilot.tasks.polish.results import Mode
 
-__all__ = ["Paragraph", "PolishDocument", "apply_rewrites", "read_document", "write_document"]
+__all__ = ["Applier", "Paragraph", "PolishDocument", "apply_rewrites", "read_document", "write_document"]
 
 
 @dataclass(frozen=True)
@@ -54,34 +54,57 @@ def read_document(src: Path) -> PolishDocument:
     return PolishDocument(Path(src), package, maps)
 
 
+class Applier:
+    """Applies rewrites one paragraph at a time, in increasing paragraph order, exactly as
+    ``apply_rewrites`` would all at once: the polish task applies each rewrite as soon as the
+    paragraphs before it are decided, while later requests are still with the model."""
+
+    def __init__(self, doc: PolishDocument, mode: Mode, author: str) -> None:
+        from copilot.documents.docx.tracked import ChangeStamp, max_annotation_id
+
+        self.doc = doc
+        self.mode = mode
+        package = doc.package
+        first = max_annotation_id(package.xml(p) for p in package.text_parts()) + 1
+        self.stamp = ChangeStamp(author=author or "Desk Copilot", first_id=max(first, 1000))
+        self._body_index: dict[int, int] | None = None
+        self._last = 0
+        self.applied = 0
+
+    def apply(self, number: int, rewrite: str) -> bool:
+        """Apply paragraph ``number``'s rewrite (1-based; numbers must increase)."""
+        from copilot.documents.docx.diff import diff_edits
+        from copilot.documents.docx.tracked import apply_edits
+
+        doc = self.doc
+        if not 1 <= number <= len(doc.maps):
+            return False
+        if number <= self._last:
+            raise ValueError(f"paragraph {number} applied after {self._last}: rewrites go in document order")
+        self._last = number
+        pm = doc.maps[number - 1]
+        if self.mode == "comments":
+            if self._body_index is None:
+                body = doc.package.xml("word/document.xml").iter(W + "p")
+                self._body_index = {id(p): i for i, p in enumerate(body)}
+            index = self._body_index.get(id(pm.p))
+            if index is None:
+                return False  # comments are anchored in the body only
+            doc.suggestions[index] = TOKEN_RE.sub("…", rewrite).strip()
+        else:
+            apply_edits(pm, diff_edits(pm.text, rewrite), self.mode, self.stamp)
+            doc.package.mark_changed(pm.part)
+        self.applied += 1
+        return True
+
+
 def apply_rewrites(doc: PolishDocument, rewrites: Mapping[int, str], mode: Mode, author: str) -> int:
     """Apply ``rewrites`` ({1-based paragraph number: rewrite}) in document order as tracked
     changes, clean edits or (``comments``) suggestions. Returns how many were applied."""
-    from copilot.documents.docx.diff import diff_edits
-    from copilot.documents.docx.tracked import ChangeStamp, apply_edits, max_annotation_id
-
-    package = doc.package
-    first = max_annotation_id(package.xml(p) for p in package.text_parts()) + 1
-    stamp = ChangeStamp(author=author or "Desk Copilot", first_id=max(first, 1000))
-    body_index: dict[int, int] | None = None
-    applied = 0
+    applier = Applier(doc, mode, author)
     for number in sorted(rewrites):
-        if not 1 <= number <= len(doc.maps):
-            continue
-        pm = doc.maps[number - 1]
-        rewrite = rewrites[number]
-        if mode == "comments":
-            if body_index is None:
-                body_index = {id(p): i for i, p in enumerate(package.xml("word/document.xml").iter(W + "p"))}
-            index = body_index.get(id(pm.p))
-            if index is None:
-                continue  # comments are anchored in the body only
-            doc.suggestions[index] = TOKEN_RE.sub("…", rewrite).strip()
-        else:
-            apply_edits(pm, diff_edits(pm.text, rewrite), mode, stamp)
-            package.mark_changed(pm.part)
-        applied += 1
-    return applied
+        applier.apply(number, rewrites[number])
+    return applier.applied
 
 
 def write_document(doc: PolishDocument, out: Path, mode: Mode, author: str, *, force: bool) -> Path:

@@ -11,7 +11,7 @@ import copy
 import functools
 import json
 import re
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -250,8 +250,13 @@ class Proposals:
 
 
 def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument, options: PolishOptions,
-                     cancel: CancelToken) -> Generator[Event, None, Proposals]:
-    """Ask the model to rewrite ``doc``'s paragraphs; yields Started/Progress/Notice, returns Proposals."""
+                     cancel: CancelToken,
+                     on_changed: Callable[[int, str], object] | None = None) -> Generator[Event, None, Proposals]:
+    """Ask the model to rewrite ``doc``'s paragraphs; yields Started/Progress/Notice, returns Proposals.
+
+    ``on_changed(number, rewrite)`` is called for each rewrite that passes the guards, in
+    document order, as soon as the replies for it and every paragraph before it are in.
+    """
     maps = doc.maps
     proposals = Proposals()
     outcomes = proposals.outcomes
@@ -280,6 +285,30 @@ def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument
     rewrites: dict[int, str] = {}
     failed: dict[int, str] = {}
     done = 0
+    decided = 0  # candidates[:decided] have their outcome (and, when changed, were applied)
+
+    def decide(n: int) -> Notice | None:
+        """Guard paragraph ``n``'s reply and record its outcome; a Notice when it is kept."""
+        pm = maps[n]
+        u = unique[pm.text]
+        if u in failed or u not in rewrites:
+            why = failed.get(u, "no reply for this paragraph")
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, "", "rejected",
+                                               f"model request failed: {why}")
+            return Notice(f"paragraph {n + 1} kept: model request failed")
+        rewrite = _keep_edges(pm.text, rewrites[u])
+        if rewrite == pm.text:
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "unchanged")
+            return None
+        reason = check_rewrite(pm.text, rewrite, template.id)
+        if reason is not None:
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "rejected", reason)
+            return Notice(f"paragraph {n + 1} kept: {reason}")
+        outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "changed")
+        if on_changed is not None:
+            on_changed(n + 1, rewrite)
+        return None
+
     if chunks:
         yield Progress(0, len(candidates), f"{len(chunks)} request(s)")
     from copilot.models import bounded_map
@@ -300,29 +329,22 @@ def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument
             proposals.tokens_out += result.tokens_out
             proposals.requests += result.requests
         done += sum(uses[i] for i in chunk.items)
+        # Guards (and the caller's apply) run in document order as soon as every paragraph
+        # before is decided: while the later chunks are still with the model.
+        while decided < len(candidates):
+            u = unique[maps[candidates[decided]].text]
+            if u not in rewrites and u not in failed:
+                break
+            notice = decide(candidates[decided])
+            decided += 1
+            if notice is not None:
+                yield notice
         yield Progress(done, len(candidates))
     cancel.raise_if_cancelled()
-
-    # Guards, in document order.
-    for n in candidates:
-        pm = maps[n]
-        u = unique[pm.text]
-        if u in failed or u not in rewrites:
-            reason = failed.get(u, "no reply for this paragraph")
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, "", "rejected",
-                                               f"model request failed: {reason}")
-            yield Notice(f"paragraph {n + 1} kept: model request failed")
-            continue
-        rewrite = _keep_edges(pm.text, rewrites[u])
-        if rewrite == pm.text:
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "unchanged")
-            continue
-        reason = check_rewrite(pm.text, rewrite, template.id)
-        if reason is not None:
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "rejected", reason)
-            yield Notice(f"paragraph {n + 1} kept: {reason}")
-            continue
-        outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "changed")
+    for n in candidates[decided:]:
+        notice = decide(n)
+        if notice is not None:
+            yield notice
     return proposals
 
 
