@@ -68,7 +68,7 @@ def test_first_command_runs_as_written_in_a_plain_copy(tmp_path: Path) -> None:
     sample = project / "examples" / "memo.docx"
     before = sample.read_bytes()
     proc = subprocess.run(["bash", "-c", command], cwd=project, env=env, capture_output=True, text=True,
-                          timeout=600)
+                          timeout=1500)
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
     assert (project / ".venv" / "bin" / "desk-copilot").is_file()
     assert "Successfully installed desk-copilot" in proc.stdout

@@ -13,10 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ERROR_VALUES", "HEAD_ROWS", "MISSING_TEXT", "NA_TEXT", "ColumnKinds", "TableSpec", "column_letter", "decide_type", "detect_tables",
+__all__ = ["ERROR_VALUES", "HEAD_ROWS", "MAX_COLUMNS", "MISSING_TEXT", "NA_TEXT", "ColumnKinds", "TableSpec", "column_letter", "decide_type", "detect_tables",
            "is_error_value", "is_totals_row"]
 
 HEAD_ROWS = 30
+MAX_COLUMNS = 512
+"""Columns loaded per table: a 16,384-column sheet is cut here with a note, not loaded for minutes."""
 ERROR_VALUES = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!",
                           "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#UNKNOWN!"})
 # Text pandas also reads as missing (its default na_values), so counts agree with pandas.
@@ -247,7 +249,9 @@ def detect_tables(sheet: str, head: list[list[Any]], width: int,
     """Tables in the first rows of a sheet (relative coordinates); empty list if there is no data."""
     head = [list(r) for r in head[:HEAD_ROWS]]
     tables: list[TableSpec] = []
-    for a, b in _column_blocks(head, width):
+    for a, full_b in _column_blocks(head, width):
+        # A table wider than MAX_COLUMNS is cut (loading and profiling cost grows with every column).
+        b = min(full_b, a + MAX_COLUMNS)
         rows = [_row_cells(r, a, b) for r in head]
         first = next((i for i, r in enumerate(rows) if any(not _empty(v) for v in r)), None)
         if first is None:
@@ -261,5 +265,8 @@ def detect_tables(sheet: str, head: list[list[Any]], width: int,
             spec = TableSpec(sheet, len(tables), a, b, h, count, _names(rows, h, count, a, merged))
             if h > first:
                 spec.notes.append(f"skipped {h - first} title row(s) above the header")
+        if full_b > b:
+            spec.notes.append(f"only the first {MAX_COLUMNS:,} of {full_b - a:,} columns are loaded; "
+                              "split the sheet to analyse the rest")
         tables.append(spec)
     return tables

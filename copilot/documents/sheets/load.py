@@ -250,14 +250,22 @@ class _Loader:
             self.con.unregister("_chunk")
 
     def finish(self) -> None:
-        for j, col in enumerate(self.columns):
-            k = col.kinds
-            if col.storage == "num" and k.numbers and not k.non_integral:
-                lo_hi = self.con.execute(f"SELECT min(c{j}), max(c{j}) FROM {self.table}").fetchone()
-                if lo_hi and lo_hi[0] is not None and lo_hi[0] > -2**62 and lo_hi[1] < 2**62:
-                    self.con.execute(f"ALTER TABLE {self.table} ALTER COLUMN c{j} TYPE BIGINT")
-            elif col.storage == "ts" and k.dates and not k.datetimes:
-                self.con.execute(f"ALTER TABLE {self.table} ALTER COLUMN c{j} TYPE DATE")
+        # One min/max scan and one rewrite for every column that narrows (integers, dates): an
+        # ALTER per column costs a pass over the table's columns each, quadratic on wide sheets.
+        ints = [j for j, c in enumerate(self.columns)
+                if c.storage == "num" and c.kinds.numbers and not c.kinds.non_integral]
+        dates = [j for j, c in enumerate(self.columns) if c.storage == "ts" and c.kinds.dates and not c.kinds.datetimes]
+        if ints:
+            row = self.con.execute("SELECT " + ", ".join(f"min(c{j}), max(c{j})" for j in ints)
+                                   + f" FROM {self.table}").fetchone()
+            ints = [j for n, j in enumerate(ints)
+                    if row[2 * n] is not None and row[2 * n] > -2**62 and row[2 * n + 1] < 2**62]
+        casts = {j: "BIGINT" for j in ints} | {j: "DATE" for j in dates}
+        if not casts:
+            return
+        select = ", ".join(["__row", *(f"CAST(c{j} AS {casts[j]}) AS c{j}" if j in casts else f"c{j}"
+                                       for j in range(len(self.columns)))])
+        self.con.execute(f"CREATE OR REPLACE TABLE {self.table} AS SELECT {select} FROM {self.table}")
 
 
 def _data_rows(raw: RawSheet, spec: TableSpec) -> Iterator[tuple[int, list[Any]]]:

@@ -17,6 +17,7 @@ NUMERIC_TYPES = frozenset({"integer", "number", "percent", "currency"})
 _DATE_TYPES = frozenset({"date", "datetime"})
 TOP_N = 5
 _HISTOGRAM_MAX = 2000
+_BATCH = 64
 
 
 def _num(value: Any) -> Any:
@@ -40,14 +41,18 @@ def _aggregates(col: Column, q: str) -> list[str]:
 def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
     con = db.con
     view = quote_ident(table.view)
-    exprs: list[str] = ["count(*)"]
-    slots: list[tuple[Column, int, int]] = []
-    for col in table.columns:
-        parts = _aggregates(col, quote_ident(col.name))
-        slots.append((col, len(exprs), len(parts)))
-        exprs += parts
-    row = con.execute(f"SELECT {', '.join(exprs)} FROM {view}").fetchone()
+    # Aggregates in batches of columns: one SELECT with thousands of them (a very wide sheet)
+    # takes DuckDB far longer to plan than the batches take to run.
+    row: list[Any] = list(con.execute(f"SELECT count(*) FROM {view}").fetchone())
     total = int(row[0])
+    slots: list[tuple[Column, int, int]] = []
+    for start in range(0, len(table.columns), _BATCH):
+        exprs: list[str] = []
+        for col in table.columns[start:start + _BATCH]:
+            parts = _aggregates(col, quote_ident(col.name))
+            slots.append((col, len(row) + len(exprs), len(parts)))
+            exprs += parts
+        row += con.execute(f"SELECT {', '.join(exprs)} FROM {view}").fetchone()
     bounds: dict[str, tuple[float, float]] = {}
     columns: list[dict[str, Any]] = []
     for col, at, n in slots:
@@ -96,7 +101,9 @@ def _outliers(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any
         return
     names = list(bounds)
     exprs = [f"count_if({quote_ident(n)} < {bounds[n][0]!r} OR {quote_ident(n)} > {bounds[n][1]!r})" for n in names]
-    row = db.con.execute(f"SELECT {', '.join(exprs)} FROM {quote_ident(table.view)}").fetchone()
+    row: list[Any] = []
+    for start in range(0, len(exprs), _BATCH):
+        row += db.con.execute(f"SELECT {', '.join(exprs[start:start + _BATCH])} FROM {quote_ident(table.view)}").fetchone()
     by_name = {c["name"]: c for c in columns}
     for name, count in zip(names, row, strict=True):
         info = by_name[name]
@@ -114,10 +121,11 @@ def _tops(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any]]) 
     view = quote_ident(table.view)
     # Few distinct values: one scan builds every such column's histogram at once.
     small = [c for c in columns if c["count"] and c["distinct"] <= _HISTOGRAM_MAX]
-    if small:
+    for start in range(0, len(small), _BATCH):
+        batch = small[start:start + _BATCH]
         row = db.con.execute(
-            "SELECT " + ", ".join(f"histogram({quote_ident(c['name'])})" for c in small) + f" FROM {view}").fetchone()
-        for info, hist in zip(small, row, strict=True):
+            "SELECT " + ", ".join(f"histogram({quote_ident(c['name'])})" for c in batch) + f" FROM {view}").fetchone()
+        for info, hist in zip(batch, row, strict=True):
             pairs = sorted((hist or {}).items(), key=lambda kv: (-kv[1], _sort_key(kv[0])))
             info["top"] = [[_plain(v), int(n)] for v, n in pairs[:TOP_N]]
     for info in columns:
