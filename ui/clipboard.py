@@ -488,7 +488,10 @@ def paste_text(text: str, window: int, target: Desktop | None = None, *, insert_
         target.send_keys("ctrl+v")
         if not wait_until(lambda: served.first_after is not None, wait_s):
             # It may still paste later: what it gets then must be the result, not the old clipboard.
+            # A plain copy replaces the watched one: no Python callback is left on the clipboard
+            # for Qt to call while the app shuts down.
             restore = False
+            clipboard.setText(text)
             raise PasteFailed(_tr("the program did not take the paste in time — the result is on the "
                                   "clipboard"))
         wait_until(lambda: time.monotonic() - served.last >= PASTE_QUIET_S, wait_s)

@@ -79,6 +79,11 @@ def _service(qtbot: Any, profile: str, server: Any, target: Desktop) -> Any:
     return svc
 
 
+def _close(svc: Any) -> None:
+    svc.close()
+    svc._runner.shutdown(3000)  # no worker thread may outlive the test
+
+
 @pytest.fixture
 def run_quick(qtbot: Any, fake_profile: str, fake_server: Any, quick_templates: None) -> Iterator[Any]:
     services: list[Any] = []
@@ -98,7 +103,7 @@ def run_quick(qtbot: Any, fake_profile: str, fake_server: Any, quick_templates: 
 
     yield go
     for svc in services:
-        svc.close()
+        _close(svc)
 
 
 @pytest.mark.parametrize("action", ["replace", "insert"])
