@@ -35,3 +35,30 @@ def test_open_profile_and_report_on_one_open_database(tmp_path: Path) -> None:
     finally:
         db.close()
     assert src.read_text(encoding="utf-8").startswith("区域,销售额")  # the input is never modified
+
+
+def test_jobs_on_their_own_cursor_see_arrow_loaded_sheets(tmp_path: Path) -> None:
+    """An .xlsx is registered as an Arrow batch on the loading connection; each job's own cursor
+    (profile, questions, the app's data view) must see it too."""
+    from openpyxl import Workbook
+
+    from copilot.tasks.sheet_session import _own_handle
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["region", "sales"])
+    for region, sales in (("East", 120.5), ("North", 80.0), ("South", 99.25)):
+        sheet.append([region, sales])
+    src = tmp_path / "sales.xlsx"
+    book.save(src)
+    db = _result(list(open_sheet(src, CancelToken())))
+    try:
+        profiles = _result(list(profile_sheet(db, CancelToken())))
+        (table,) = profiles.values()
+        assert table["rows"] == 3
+        with _own_handle(db) as own:
+            result = own.run(f'SELECT max(sales) FROM "{own.tables[0].view}"')
+        assert result.rows == [[120.5]]
+    finally:
+        db.close()

@@ -41,7 +41,7 @@ def _own_handle(db: Any) -> Iterator[Any]:
     A DuckDB connection refuses a second call while one runs ("connection is busy"), and the
     profile, a question, a report and the data view may all touch the same workbook at once;
     each job therefore works on its own cursor over the same in-memory database."""
-    cursor = db.con.cursor()
+    cursor = db.cursor()
     try:
         yield dataclasses.replace(db, con=cursor)
     finally:

@@ -358,7 +358,7 @@ class ExcelWorkspace(Workspace):
         if table is None:
             self.table_view.setModel(None)
             return
-        source = DuckDBRowSource(self.db.con, table.view)
+        source = DuckDBRowSource(self.db, table.view)  # its own cursor, Arrow tables registered
         self._sources.append(source)
         old = self.table_model
         styles = [style_for_column(c.name, getattr(c, "number_format", None)) for c in table.columns]

@@ -330,8 +330,9 @@ def register_region(con: Any, region: ArrowRegion, columns: list[Any], table: st
             keep = np.ones(n, dtype=bool) if keep is None else keep
             keep[last] = False
     base = region.first_row + 1
-    con.register(table, pa.RecordBatch.from_arrays([_row_numbers(n, base, keep), *data.columns],
-                                                   names=["__row"] + [f"c{j}" for j in range(len(columns))]))
+    batch = pa.RecordBatch.from_arrays([_row_numbers(n, base, keep), *data.columns],
+                                       names=["__row"] + [f"c{j}" for j in range(len(columns))])
+    con.register(table, batch)
     where = "" if keep is None else " WHERE __row IS NOT NULL"
     types = list(data.schema.types)
     asked = [_kind_sql(j, t) for j, t in enumerate(types)]
@@ -349,4 +350,4 @@ def register_region(con: Any, region: ArrowRegion, columns: list[Any], table: st
         selects.append(sql)
         at += len(exprs)
     return {"rows": int(rows), "first_row": int(first or 0), "last_row": int(last_row or 0), "totals": totals,
-            "blank": int(n - count), "selects": selects, "where": where}
+            "blank": int(n - count), "selects": selects, "where": where, "batch": batch}

@@ -73,6 +73,9 @@ class LoadedTable:
     totals_row: dict[str, Any] | None = None
     skipped_blank_rows: int = 0
     arrow: bool = False  # ``table`` is a registered Arrow table (unregister it, not DROP TABLE)
+    arrow_data: Any = field(default=None, repr=False, compare=False)
+    """The registered Arrow batch: a registration is per connection, so each cursor registers it
+    again (``SheetDatabase.cursor``) — zero-copy."""
 
     def drop(self, con: Any) -> None:
         con.execute(f"DROP VIEW {quote_ident(self.view)}")
@@ -325,7 +328,8 @@ def load_table(con: Any, book: Workbook, raw: RawSheet | None, spec: TableSpec, 
         _create_view(con, columns, table, view, done["selects"], done["where"])
         yield done["rows"]
         return LoadedTable(spec, table, view, columns, done["rows"], done["first_row"], done["last_row"],
-                           region.sheet_start, done["totals"], done["blank"], arrow=True)
+                           region.sheet_start, done["totals"], done["blank"], arrow=True,
+                           arrow_data=done["batch"])
     assert raw is not None
     columns = [Column(name, spec.col_start + j, raw.start[1]) for j, name in enumerate(spec.names)]
     loader = _Loader(con, table, columns)

@@ -64,6 +64,16 @@ class SheetDatabase:
         raise UsageError(f"{self.path.name}: no sheet or table named '{name}' "
                          f"(have: {', '.join(t.name for t in self.tables)})")
 
+    def cursor(self) -> Any:
+        """A handle of its own on this database (a job's, the data view's): DuckDB refuses a second
+        statement on a connection that is running one. Arrow-backed tables are registered on it too
+        (a registration belongs to one connection)."""
+        cursor = self.con.cursor()
+        for t in self.tables:
+            if t.arrow and t.arrow_data is not None:
+                cursor.register(t.table, t.arrow_data)
+        return cursor
+
     @property
     def views(self) -> set[str]:
         return {t.view.lower() for t in self.tables}
