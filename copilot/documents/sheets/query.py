@@ -5,6 +5,13 @@ Model-written SQL is data until it passes ``check_sql``: DuckDB's own parser mus
 SELECT statement, and its parse tree may name only our views, the statement's own CTEs and a few
 harmless table functions. The connection is opened with ``enable_external_access=false`` and its
 configuration locked, so even a statement that slipped through could not touch the disk or network.
+
+Resources are bounded too: a memory limit, spills only into a private temp dir under the cache dir
+with a size cap (never ``./.tmp`` of the current directory), a result cell's text capped at
+``MAX_CELL_CHARS``, and a query past its time limit is interrupted (``con.interrupt()``) and waited
+for, so it never keeps running behind the next one. The tree check accepts only a plain SELECT/WITH
+tree: no DESCRIBE/SUMMARIZE/SHOW (``SHOW_REF``) nor PIVOT, and a CTE name counts only inside the
+query that defines it.
 """
 
 from __future__ import annotations
@@ -13,9 +20,12 @@ import datetime as dt
 import decimal
 import itertools
 import json
+import os
+import shutil
+import tempfile
 import threading
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,6 +40,14 @@ from copilot.errors import DocumentError, EmptyDocument, EncryptedDocument, Unsa
 __all__ = ["QueryResult", "SheetDatabase", "SqlError", "check_sql", "open_database"]
 
 _ALLOWED_TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
+# Query nodes a plain SELECT/WITH may contain; table refs that are not plain reads are refused.
+_QUERY_NODES = frozenset({"SELECT_NODE", "SET_OPERATION_NODE", "RECURSIVE_CTE_NODE", "CTE_NODE"})
+_REFUSED_NODES = {"SHOW_REF": "DESCRIBE/SUMMARIZE/SHOW", "PIVOT": "PIVOT", "UNPIVOT": "UNPIVOT",
+                  "COLUMN_DATA": "a materialized table", "DELIM_GET": "an internal table"}
+MEMORY_LIMIT = "2GB"
+MAX_TEMP_SIZE = "4GB"
+MAX_CELL_CHARS = 2000
+"""A result cell's text is cut here (with …): a model-written query cannot return megabytes per cell."""
 
 
 class SqlError(Exception):
@@ -51,6 +69,8 @@ class SheetDatabase:
     con: Any
     tables: list[LoadedTable]
     skipped: list[dict[str, str]] = field(default_factory=list)
+    spill_dir: str = ""
+    """DuckDB's private temp dir (removed on close)."""
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def table(self, name: str | None) -> LoadedTable:
@@ -104,8 +124,14 @@ class SheetDatabase:
             remove = cancel.on_cancel(self.con.interrupt) if cancel is not None else None
             worker.join(timeout)
             if worker.is_alive():
-                self.con.interrupt()
-                worker.join(5)
+                # Interrupt until it has really stopped: the lock is held meanwhile, so a query past
+                # its limit never runs on behind the next one.
+                deadline = time.monotonic() + 30
+                while worker.is_alive() and time.monotonic() < deadline:
+                    self.con.interrupt()
+                    worker.join(0.2)
+                if remove is not None:
+                    remove()
                 raise SqlError(f"the query took longer than {timeout:g} s and was stopped; ask a simpler question")
             if remove is not None:
                 remove()
@@ -118,12 +144,24 @@ class SheetDatabase:
             raise SqlError(" ".join(str(error).split())[:400])
         if error is not None:
             raise error
-        rows = [[_plain(v) for v in row] for row in box["rows"]]
+        rows = [[_capped(_plain(v)) for v in row] for row in box["rows"]]
         truncated = len(rows) > max_rows
         return QueryResult(sql, box["columns"], rows[:max_rows], truncated, time.perf_counter() - started)
 
     def close(self) -> None:
         self.con.close()
+        if self.spill_dir:
+            shutil.rmtree(self.spill_dir, ignore_errors=True)
+
+
+def _capped(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+        return value[:MAX_CELL_CHARS - 1] + "…"
+    if isinstance(value, list):
+        return [_capped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _capped(v) for k, v in value.items()}
+    return value
 
 
 def _plain(value: Any) -> Any:
@@ -145,25 +183,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _walk(node: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-def _cte_names(tree: Any) -> set[str]:
+def _cte_names(node: dict[str, Any]) -> set[str]:
     names: set[str] = set()
-    for node in _walk(tree):
-        cte_map = node.get("cte_map")
-        if isinstance(cte_map, dict):
-            for entry in cte_map.get("map") or []:
-                if isinstance(entry, dict) and isinstance(entry.get("key"), str):
-                    names.add(entry["key"].lower())
+    cte_map = node.get("cte_map")
+    if isinstance(cte_map, dict):
+        for entry in cte_map.get("map") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                names.add(entry["key"].lower())
     return names
+
+
+def _check_tree(node: Any, views: set[str], scope: frozenset[str]) -> None:
+    """Refuse any table read but our views and the CTEs in scope, and any non-plain table ref."""
+    if isinstance(node, list):
+        for value in node:
+            _check_tree(value, views, scope)
+        return
+    if not isinstance(node, dict):
+        return
+    names = _cte_names(node)
+    if names:
+        scope = scope | names  # the CTEs of this query: visible in it (and its own bodies), not outside
+    node_type = node.get("type")
+    if node_type in _REFUSED_NODES:
+        raise UnsafeOutput(f"refused SQL: {_REFUSED_NODES[node_type]} is not allowed; only plain SELECT/WITH "
+                           "queries over the sheet views are run")
+    if node_type == "TABLE_FUNCTION":
+        function = node.get("function") or {}
+        name = str(function.get("function_name", "")).lower()
+        if name not in _ALLOWED_TABLE_FUNCTIONS or function.get("schema") or function.get("catalog"):
+            raise UnsafeOutput(f"refused SQL: table function {name}() is not allowed; query the sheet views only")
+    elif node_type == "BASE_TABLE":
+        name = str(node.get("table_name", ""))
+        if node.get("catalog_name") or node.get("schema_name") or name.lower() not in views | scope:
+            raise UnsafeOutput(f"refused SQL: it reads '{name[:60]}', which is not one of the sheet views")
+    for value in node.values():
+        _check_tree(value, views, scope)
 
 
 def check_sql(con: Any, sql: str, views: set[str]) -> str:
@@ -191,30 +246,36 @@ def check_sql(con: Any, sql: str, views: set[str]) -> str:
         raise SqlError(str(tree.get("error_message", "the SQL could not be parsed"))[:400])
     if len(tree.get("statements") or []) != 1:
         raise UnsafeOutput("refused SQL: exactly one SELECT statement is allowed")
-    allowed = {v.lower() for v in views} | _cte_names(tree)
-    for node in _walk(tree):
-        node_type = node.get("type")
-        if node_type == "TABLE_FUNCTION":
-            function = node.get("function") or {}
-            name = str(function.get("function_name", "")).lower()
-            if name not in _ALLOWED_TABLE_FUNCTIONS or function.get("schema") or function.get("catalog"):
-                raise UnsafeOutput(f"refused SQL: table function {name}() is not allowed; query the sheet views only")
-        elif node_type == "BASE_TABLE":
-            name = str(node.get("table_name", ""))
-            if node.get("catalog_name") or node.get("schema_name") or name.lower() not in allowed:
-                raise UnsafeOutput(f"refused SQL: it reads '{name[:60]}', which is not one of the sheet views")
+    top = (tree["statements"][0] or {}).get("node") or {}
+    if top.get("type") not in _QUERY_NODES:
+        raise UnsafeOutput("refused SQL: only plain SELECT/WITH queries are run")
+    _check_tree(tree, {v.lower() for v in views}, frozenset())
     return text
 
 
-def _connect() -> Any:
+def _spill_dir() -> str:
+    """A private temp dir for DuckDB's spills under the cache dir (not ./.tmp of the current dir)."""
+    from copilot.paths import cache_dir
+
+    root = cache_dir() / "duckdb-tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=root)
+
+
+def _connect(spill: str) -> Any:
     import duckdb
 
-    return duckdb.connect(":memory:", config={
+    con = duckdb.connect(":memory:", config={
         "enable_external_access": False,
         "autoinstall_known_extensions": False,
         "autoload_known_extensions": False,
         "threads": 1,
+        "memory_limit": MEMORY_LIMIT,
+        "temp_directory": spill,
+        "max_temp_directory_size": MAX_TEMP_SIZE,
     })
+    con.execute("SET enable_progress_bar = false")  # it draws on stderr
+    return con
 
 
 def _view_name(sheet: str, index: int, taken: set[str]) -> str:
@@ -242,7 +303,8 @@ def load_database(path: str | Path, *, sheet: str | None = None,
                   cancel: CancelToken | None = None) -> Generator[tuple[str, int], None, SheetDatabase]:
     """``open_database`` as a generator yielding (sheet, rows loaded) after each chunk."""
     book: Workbook = open_workbook(path)
-    con = _connect()
+    spill = _spill_dir()
+    con = _connect(spill)
     tables: list[LoadedTable] = []
     skipped: list[dict[str, str]] = []
     taken: set[str] = set()
@@ -303,7 +365,8 @@ def load_database(path: str | Path, *, sheet: str | None = None,
         con.execute("SET lock_configuration = true")
     except BaseException:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
         raise
     finally:
         book.close()
-    return SheetDatabase(Path(path), con, tables, skipped)
+    return SheetDatabase(Path(path), con, tables, skipped, spill)
