@@ -1,9 +1,16 @@
-"""Writing outputs without ever losing the user's work: temp file in the same folder, then rename."""
+"""Writing outputs without ever losing the user's work: temp file in the same folder, then rename.
+
+The temp file is flushed to disk (fsync) before the rename and the folder after it, so a power cut
+leaves the old file or the new one, never an empty one. A file overwritten (``force``) keeps its
+permission bits; a new one gets the usual ones (0666 minus the umask), not mkstemp's private 0600.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +18,32 @@ from pathlib import Path
 from copilot.errors import OutputExists
 
 __all__ = ["atomic_path", "check_output", "write_bytes", "write_text"]
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read it; set straight back
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _fsync_dir(folder: Path) -> None:
+    if sys.platform == "win32":
+        return  # no directory handles to flush; NTFS journals the rename
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems (network, FUSE) refuse fsync on a directory
+    finally:
+        os.close(fd)
 
 
 def check_output(path: Path, *, force: bool) -> None:
@@ -37,7 +70,14 @@ def atomic_path(path: str | Path, *, force: bool = False) -> Iterator[Path]:
         yield tmp
         # Re-check: another process may have created the output while we worked.
         check_output(target, force=force)
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o666 & ~_UMASK
+        _fsync(tmp)  # before the chmod: the kept mode may be read-only
+        os.chmod(tmp, mode)
         os.replace(tmp, target)
+        _fsync_dir(target.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

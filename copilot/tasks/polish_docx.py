@@ -53,6 +53,9 @@ def polish_docx(provider: Provider, src: str | Path, output: str | Path | None =
     out = Path(output) if output else default_output(src)
     if out.resolve() == src.resolve():
         raise UsageError(f"{out.name}: the output must not be the input file — choose another -o")
+    if src.suffix.lower() == ".docm" and out.suffix.lower() != ".docm":
+        raise UsageError(f"{src.name} contains macros, which the polished copy keeps: name the output "
+                         f"{out.stem}.docm (a .docx with macros does not open in Word)")
     template = get_template(options.template_id)
     if "paragraphs" not in template.inputs and "text" not in template.inputs:
         raise PromptError(f"template {template.id} has neither a 'paragraphs' nor a 'text' input, "

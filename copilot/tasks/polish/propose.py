@@ -341,6 +341,7 @@ def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument
                 yield notice
         yield Progress(done, len(candidates))
     cancel.raise_if_cancelled()
+    cache.finish()  # every chunk answered: nothing left to resume
     for n in candidates[decided:]:
         notice = decide(n)
         if notice is not None:

@@ -73,4 +73,7 @@ class PolishResult:
 
 
 def default_output(src: Path) -> Path:
-    return src.with_name(f"{src.stem}.polished.docx")
+    # A .docm keeps its macros (every part is copied), so its output must stay macro-enabled:
+    # Word refuses a .docx whose content type says macros.
+    suffix = ".docm" if src.suffix.lower() == ".docm" else ".docx"
+    return src.with_name(f"{src.stem}.polished{suffix}")
