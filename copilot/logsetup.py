@@ -73,6 +73,8 @@ def configure_logging(debug: bool = False) -> None:
     for new in _handlers:
         root.addHandler(new)
     root.setLevel(logging.DEBUG if debug else logging.INFO)
+    # Libraries' warnings (openpyxl's "Cannot parse header or footer") go to the log, not stderr.
+    logging.captureWarnings(True)
     # The SDK's transport logs request headers at DEBUG; keep it quiet even with --debug.
     for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "openai"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import plistlib
-import shlex
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -32,11 +32,32 @@ _DESKTOP_NAME = "desk-copilot.desktop"
 
 
 def command() -> list[str]:
-    """How to start the app minimised to the tray: the installed launcher, else this Python."""
+    """How to start the app minimised to the tray: the frozen bundle's own program, the installed
+    launcher, else this Python."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "app"]  # the bundle's executable is the launcher (no -m there)
     exe = shutil.which("desk-copilot-gui") or shutil.which("desk-copilot")
     if exe:
         return [exe, "app"]
     return [sys.executable, "-m", "ui.launcher", "app"]
+
+
+_RESERVED = re.compile(r"[\s\"'\\><~|&;$*?#()`]")
+
+
+def desktop_exec(argv: list[str]) -> str:
+    """An ``Exec=`` value per the desktop-entry spec (not shell quoting): an argument with a reserved
+    character goes in double quotes with ``"`` `` ` `` ``$`` ``\\`` backslash-escaped, ``%`` is doubled
+    (field codes), and backslashes are escaped once more for the string value itself."""
+    parts = []
+    for arg in argv:
+        arg = arg.replace("%", "%%")
+        if arg and not _RESERVED.search(arg):
+            parts.append(arg)
+            continue
+        quoted = '"' + re.sub(r'(["`$\\])', r"\\\1", arg) + '"'
+        parts.append(quoted.replace("\\", "\\\\"))
+    return " ".join(parts)
 
 
 def _platform(platform: str | None) -> str:
@@ -69,7 +90,7 @@ def _desktop_entry(argv: list[str]) -> str:
         "Name[zh_CN]=桌面副驾",
         "Comment=Office copilot in the tray (Ctrl+Alt+Space)",
         "Comment[zh_CN]=托盘中的办公助手（Ctrl+Alt+Space）",
-        f"Exec={shlex.join(argv)}",
+        f"Exec={desktop_exec(argv)}",
         "Icon=desk-copilot",
         "Terminal=false",
         "X-GNOME-Autostart-enabled=true",

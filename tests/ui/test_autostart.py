@@ -25,7 +25,8 @@ def test_linux_xdg_entry_written_and_removed(tmp_path: Path) -> None:
     entry.read(path, encoding="utf-8")
     section = entry["Desktop Entry"]
     assert section["Type"] == "Application"
-    assert section["Exec"] == "'/opt/Desk Copilot/bin/desk-copilot' app --minimized"
+    # The desktop-entry spec's quoting (double quotes), not a shell's.
+    assert section["Exec"] == '"/opt/Desk Copilot/bin/desk-copilot" app --minimized'
     assert section["Name[zh_CN]"] == "桌面副驾"
     autostart.enable(ARGV[:2], platform="linux", directory=directory)  # again: replaced, not an error
     assert "--minimized" not in path.read_text(encoding="utf-8")
@@ -82,3 +83,23 @@ def test_unsupported_platform() -> None:
 def test_default_command_starts_the_app() -> None:
     argv = autostart.command()
     assert argv[-1] == "app"
+
+
+def test_exec_line_follows_the_desktop_entry_spec(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+
+    assert autostart.desktop_exec(["/a b/c", "%f", 'q"$`\\x']) == '"/a b/c" %%f "q\\\\"\\\\$\\\\`\\\\\\\\x"'
+    validate = shutil.which("desktop-file-validate")
+    if validate is None:
+        pytest.skip("desktop-file-validate not installed")
+    autostart.enable(ARGV, platform="linux", directory=tmp_path)
+    proc = subprocess.run([validate, str(tmp_path / "desk-copilot.desktop")], capture_output=True, text=True)
+    assert proc.returncode == 0 and "error" not in proc.stdout.lower(), proc.stdout
+
+
+def test_frozen_build_starts_its_own_program(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert autostart.command() == [sys.executable, "app"]  # not "-m ui.launcher", which a bundle lacks

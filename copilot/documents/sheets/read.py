@@ -171,8 +171,11 @@ class Workbook:
 
         def rows() -> Iterator[list[Any]]:
             with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-                for record in csv.reader(handle, delimiter=delimiter):
-                    yield [_csv_value(text, j, hints) for j, text in enumerate(record)]
+                try:
+                    for record in csv.reader(handle, delimiter=delimiter):
+                        yield [_csv_value(text, j, hints) for j, text in enumerate(record)]
+                except csv.Error as exc:
+                    raise _csv_error(path, exc) from None
 
         width = 0
         height = 0
@@ -191,12 +194,20 @@ class Workbook:
         self._fast = None
 
 
+def _csv_error(path: Path, exc: csv.Error) -> BadDocument:
+    return BadDocument(path, f"not a readable CSV file ({' '.join(str(exc).split())[:120]}); "
+                             "check it opens in a spreadsheet program")
+
+
 def _peek_csv(path: Path, encoding: str, delimiter: str, limit: int) -> Iterator[list[str]]:
     with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
-        for i, record in enumerate(csv.reader(handle, delimiter=delimiter)):
-            if i >= limit:
-                return
-            yield record
+        try:
+            for i, record in enumerate(csv.reader(handle, delimiter=delimiter)):
+                if i >= limit:
+                    return
+                yield record
+        except csv.Error as exc:
+            raise _csv_error(path, exc) from None
 
 
 _PERCENT_FMT = re.compile(r"(?<!\\)%")

@@ -24,11 +24,15 @@ _PROFILE_HEADER = ["table", "column", "letter", "type", "count", "missing", "dis
 _MAX_RESULT_ROWS = 5000
 
 
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+"""Control characters an .xlsx cannot hold (openpyxl's IllegalCharacterError); shown as U+FFFD."""
+
+
 def _cell(value: Any) -> Any:
-    """A value openpyxl can store (text cut to Excel's cell limit)."""
+    """A value openpyxl can store (text cut to Excel's cell limit, control characters replaced)."""
     if value is None or isinstance(value, bool | int | float | dt.date | dt.datetime):
         return value
-    return str(value)[:32000]
+    return _ILLEGAL.sub("\ufffd", str(value)[:32000])
 
 
 def _put(ws: Any, row: int, column: int, value: Any) -> Any:
