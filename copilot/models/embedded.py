@@ -147,6 +147,9 @@ class EmbeddedProvider:
             kwargs["response_format"] = {"type": "json_object", "schema": options.json_schema}
         with lock:
             cancel.raise_if_cancelled()
+            from copilot.models.embedded_sampling import apply_threads
+
+            apply_threads(llm)
             prompt_tokens = sum(len(llm.tokenize(m["content"].encode("utf-8"), add_bos=False))
                                 for m in messages) + 4 * len(messages)
             if prompt_tokens >= self.context_window:

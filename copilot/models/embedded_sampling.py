@@ -27,7 +27,7 @@ import sys
 from functools import cache
 from typing import Any
 
-__all__ = ["TUNED", "llama_class", "physical_cores", "runtime_options"]
+__all__ = ["TUNED", "apply_threads", "llama_class", "physical_cores", "runtime_options", "threads_now"]
 
 TUNED = True
 _BATCH = 512
@@ -63,6 +63,34 @@ def physical_cores() -> int:
         except (OSError, ValueError, subprocess.SubprocessError):
             pass
     return logical
+
+
+def threads_now() -> int:
+    """Generation threads for the next request: physical cores, or half of them while the machine
+    is oversubscribed (1-minute load above its CPUs + 1: more runnable threads than CPUs besides
+    ours). llama.cpp's threads meet at a barrier after every layer; when one of them waits for a
+    CPU the others spin, and on a busy 2-core machine a token took 0.2-1.4 s on 2 threads against
+    20-40 ms on 1 (measured; see benchmarks/RESULTS.md)."""
+    cores = physical_cores()
+    if not TUNED:
+        return max(1, os.cpu_count() or 1)
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):  # Windows has no load average
+        return cores
+    logical = os.cpu_count() or cores
+    return max(1, cores // 2) if load > logical + 1 else cores
+
+
+def apply_threads(llm: Any) -> None:
+    """Set this request's thread count on a loaded model (cheap; llama.cpp reads it per decode)."""
+    if not TUNED:
+        return
+    import llama_cpp
+
+    # Prompt batches keep every CPU: their work per barrier is large, so a descheduled thread
+    # costs less than the lost parallelism (12 s on 2 threads vs 16-18 s on 1 for 380 tokens at load 8).
+    llama_cpp.llama_set_n_threads(llm.ctx, threads_now(), max(1, os.cpu_count() or 1))
 
 
 def runtime_options() -> dict[str, Any]:
