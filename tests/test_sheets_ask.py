@@ -154,6 +154,12 @@ def test_cli_text_and_report(fake_server: Any, fake_profile: str, book: Path, tm
     assert q._charts  # a bar chart of the result
     # No overwrite without --force.
     assert main(["ask-sheet", str(book), "各部门平均报销？", "-p", fake_profile, "-o", str(report)]) == 1
+    # Both runs are in the history, recorded by the task layer: the refusal with its error's type.
+    from tests.conftest import history_runs
+
+    runs = [r for r in history_runs() if r["task"] == "ask_sheet"]
+    assert [(r["status"], r["source"]) for r in runs] == [("OutputExists", "cli"), ("ok", "cli")]
+    assert runs[1]["output_path"] == str(report)
 
 
 def test_prompt_budget_on_a_wide_long_sheet(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from copilot.errors import Cancelled
 from copilot.events import Done, Event
 
 if TYPE_CHECKING:
+    from copilot.tasks.analyse_sheet import SummaryResult
     from copilot.tasks.ask import AskResult
     from copilot.tasks.ask_sheet import AskSheetResult
     from copilot.tasks.formula import ExplainResult, WriteResult
@@ -142,6 +143,10 @@ def _write(r: WriteResult) -> RunOutput:
     return RunOutput(f"{r.formula}\n{r.explanation}", None, None, r.tokens_in, r.tokens_out)
 
 
+def _summary(r: SummaryResult) -> RunOutput:
+    return RunOutput(r.text, None, None, r.tokens_in, r.tokens_out)
+
+
 def _outline(r: OutlineResult) -> RunOutput:
     return RunOutput(r.markdown, None, r.model, r.usage.tokens_in, r.usage.tokens_out)
 
@@ -161,6 +166,7 @@ _EXTRACTORS: dict[str, Callable[[Any], RunOutput]] = {
     "copilot.tasks.formula.ExplainResult": _explain,
     "copilot.tasks.formula.WriteResult": _write,
     "copilot.tasks.outline_deck.OutlineResult": _outline,
+    "copilot.tasks.analyse_sheet.SummaryResult": _summary,
     "copilot.tasks.read_deck.ReadDeckResult": _read_deck,
 }
 

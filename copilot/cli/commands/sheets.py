@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 import argparse
-import time
 from typing import Any
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, out, sigint_cancels
-from copilot.errors import CopilotError, UsageError
+from copilot.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -100,20 +99,19 @@ def _summarise(args: argparse.Namespace, profile: dict[str, Any]) -> Any:
     from copilot.tasks.analyse_sheet import summarise_profile
 
     provider = get_provider(args.profile)
-    started = time.time()
     with sigint_cancels(CancelToken()) as token:
-        summary = drive(summarise_profile(provider, profile, lang=args.lang or "zh", cancel=token),
+        summary = drive(_recorded(summarise_profile(provider, profile, lang=args.lang or "zh", cancel=token),
+                                  "analyse_summary", "sheet.summarise", provider, input_path=args.input),
                         stream_deltas=False, show_progress=False)
-    _record("analyse_summary", "sheet.summarise", provider, started, "ok", tokens_in=summary.tokens_in,
-            tokens_out=summary.tokens_out, output_text=summary.text)
     return summary
 
 
-def _record(task: str, template: str, provider: Any, started: float, status: str, **kw: Any) -> None:
-    from copilot import history
+def _recorded(events: Any, task: str, template: str, provider: Any, **info: Any) -> Any:
+    """``events`` recorded in the history by the task layer (``copilot.tasks.recorded``)."""
+    from copilot.tasks.recorded import RunInfo, recorded
 
-    history.record(task=task, template=template, profile=provider.name, model=provider.model,
-                   seconds=time.time() - started, status=status, source="cli", **kw)
+    return recorded(events, RunInfo(task, "cli", template=template, profile=provider.name, model=provider.model,
+                                    **info))
 
 
 def _table_text(columns: list[str], rows: list[list[Any]], limit: int = 50,
@@ -162,19 +160,12 @@ def run_ask(args: argparse.Namespace) -> int:
     if not args.question.strip():
         raise UsageError("ask-sheet: the question is empty")
     provider = get_provider(args.profile)
-    started = time.time()
-    try:
-        with sigint_cancels(CancelToken()) as token:
-            result: AskSheetResult = drive(ask_sheet(provider, args.input, args.question, sheet=args.sheet,
-                                                     report=args.output, force=args.force, cancel=token),
-                                           stream_deltas=False, show_progress=not args.json)
-    except CopilotError as exc:
-        _record("ask_sheet", "sheet.sql", provider, started, type(exc).__name__, error=str(exc),
-                input_text=args.question)
-        raise
-    _record("ask_sheet", "sheet.sql", provider, started, "ok", tokens_in=result.tokens_in,
-            tokens_out=result.tokens_out, input_text=args.question, output_text=result.answer,
-            output_path=str(result.report_path) if result.report_path else None)
+    with sigint_cancels(CancelToken()) as token:
+        events = ask_sheet(provider, args.input, args.question, sheet=args.sheet, report=args.output,
+                           force=args.force, cancel=token)
+        result: AskSheetResult = drive(_recorded(events, "ask_sheet", "sheet.sql", provider,
+                                                 input_text=args.question, input_path=args.input),
+                                       stream_deltas=False, show_progress=not args.json)
     if args.json:
         emit_json(result.to_json())
         return 0
@@ -208,12 +199,10 @@ def run_formula_explain(args: argparse.Namespace) -> int:
     if not args.formula.strip():
         raise UsageError("formula explain: the formula is empty")
     provider = get_provider(args.profile)
-    started = time.time()
     with sigint_cancels(CancelToken()) as token:
-        result = drive(explain_formula(provider, args.formula, lang=args.lang, cancel=token),
+        result = drive(_recorded(explain_formula(provider, args.formula, lang=args.lang, cancel=token),
+                                 "formula_explain", "sheet.explain_formula", provider, input_text=args.formula),
                        stream_deltas=not args.json, show_progress=False)
-    _record("formula_explain", "sheet.explain_formula", provider, started, "ok", tokens_in=result.tokens_in,
-            tokens_out=result.tokens_out, input_text=args.formula, output_text=result.text)
     if args.json:
         emit_json({"formula": result.formula, "explanation": result.text, "functions": result.functions,
                    "references": result.references})
@@ -228,17 +217,11 @@ def run_formula_write(args: argparse.Namespace) -> int:
     if not args.request.strip():
         raise UsageError("formula write: describe what the formula should compute")
     provider = get_provider(args.profile)
-    started = time.time()
-    try:
-        with sigint_cancels(CancelToken()) as token:
-            result = drive(write_formula(provider, args.input, args.request, sheet=args.sheet, cancel=token),
-                           stream_deltas=False, show_progress=False)
-    except CopilotError as exc:
-        _record("formula_write", "sheet.write_formula", provider, started, type(exc).__name__, error=str(exc),
-                input_text=args.request)
-        raise
-    _record("formula_write", "sheet.write_formula", provider, started, "ok", tokens_in=result.tokens_in,
-            tokens_out=result.tokens_out, input_text=args.request, output_text=result.formula)
+    with sigint_cancels(CancelToken()) as token:
+        result = drive(_recorded(write_formula(provider, args.input, args.request, sheet=args.sheet, cancel=token),
+                                 "formula_write", "sheet.write_formula", provider, input_text=args.request,
+                                 input_path=args.input),
+                       stream_deltas=False, show_progress=False)
     if args.json:
         emit_json({"formula": result.formula, "explanation": result.explanation, "sheet": result.sheet,
                    "references": result.references})
