@@ -113,8 +113,7 @@ def _ole(extra: bytes = b"") -> bytes:
 
 
 @pytest.mark.parametrize(("name", "content", "code", "message"), [
-    ("old.doc", _ole("WordDocument".encode("utf-16-le")), 1, "legacy Word format: open it in Word or LibreOffice "
-                                                             "and save as .docx"),
+    ("old.doc", _ole("WordDocument".encode("utf-16-le")), 1, "is a legacy Word 97–2003 file (.doc); "),
     ("locked.docx", _ole("EncryptedPackage".encode("utf-16-le")), 1, "password-protected"),
     ("text.docx", b"just some text, not a zip", 1, "not a Word document"),
     ("nodoc.docx", None, 1, "not a Word document"),

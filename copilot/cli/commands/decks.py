@@ -4,6 +4,7 @@ template), ``read-deck`` (.pptx → outline .md, optionally with a critique)."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.add_argument("--lang", choices=["zh", "en"], help="language of the critique (default: the deck's)")
     r.add_argument("--force", action="store_true", help="overwrite the output if it exists")
     r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--convert", action="store_true",
+                   help="a legacy .ppt: read a .pptx copy converted by LibreOffice (the .ppt is not changed)")
     add_profile_arg(r)
     r.set_defaults(func=run_read_deck)
 
@@ -138,9 +141,17 @@ def run_read_deck(args: argparse.Namespace) -> int:
     if args.critique and not args.no_model:
         provider = get_provider(args.profile)
     started = time.time()
+    from copilot.documents.legacy import converted_copy, is_legacy, legacy_error
+
+    deck = Path(args.deck)
+    if is_legacy(deck) and not args.convert:
+        raise legacy_error(deck)
+    stack = contextlib.ExitStack()
+    if is_legacy(deck):
+        deck = stack.enter_context(converted_copy(deck))
     try:
-        with sigint_cancels(CancelToken()) as token:
-            result: ReadDeckResult = drive(read_deck_task(args.deck, critique=args.critique, provider=provider,
+        with stack, sigint_cancels(CancelToken()) as token:
+            result: ReadDeckResult = drive(read_deck_task(deck, critique=args.critique, provider=provider,
                                                           lang=args.lang, cancel=token),
                                            stream_deltas=False, show_progress=False)
         if args.output:
@@ -155,7 +166,7 @@ def run_read_deck(args: argparse.Namespace) -> int:
                 tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out,
                 output_text=result.critique_markdown)
     if args.json:
-        emit_json({"deck": str(result.path), "slides": result.slides, "outline": result.markdown,
+        emit_json({"deck": str(args.deck), "slides": result.slides, "outline": result.markdown,
                    "output": args.output,
                    "findings": [{"slide": f.slide, "kind": f.kind, "message": f.message} for f in result.findings],
                    "critique": result.critique.model_dump() if result.critique else None})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 from pathlib import Path
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, err, out, sigint_cancels
@@ -22,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "protected items the model changes are rejected and reported.")
     p.add_argument("input", type=Path, help="the .docx to polish (never modified)")
     p.add_argument("-o", "--output", type=Path, help="output file (default: IN.polished.docx beside the input)")
+    p.add_argument("--convert", action="store_true",
+                   help="a legacy .doc: polish a .docx copy converted by LibreOffice (the .doc is not changed)")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--preset", metavar="NAME",
                        help="polish 润色 | formal 正式 | lively 活泼 | concise 精简 | expand 扩写 | fix 纠错 | "
@@ -81,12 +84,7 @@ def _template_inputs(template_id: str, args: argparse.Namespace) -> dict[str, st
 
 
 def run(args: argparse.Namespace) -> int:
-    from copilot.atomic import write_text
-    from copilot.cancel import CancelToken
-    from copilot.models import get_provider
-    from copilot.tasks.polish.report import render_report
-    from copilot.tasks.polish_docx import PolishOptions, PolishResult, default_output, polish_docx
-    from copilot.tasks.recorded import RunInfo, recorded
+    from copilot.tasks.polish_docx import default_output
 
     template_id = _template_id(args)
     if args.concurrency is not None and not 1 <= args.concurrency <= _MAX_CONCURRENCY:
@@ -96,7 +94,26 @@ def run(args: argparse.Namespace) -> int:
 
         raise OutputExists(args.report)
     inputs = _template_inputs(template_id, args)
-    output = args.output or default_output(args.input)
+    from copilot.documents.legacy import converted_copy, is_legacy, legacy_error
+
+    source = args.input
+    if is_legacy(source) and not args.convert:
+        raise legacy_error(source)
+    output = args.output or default_output(source.with_suffix(".docx") if is_legacy(source) else source)
+    with contextlib.ExitStack() as stack:
+        if is_legacy(source):
+            source = stack.enter_context(converted_copy(args.input))
+        return _polish(args, template_id, inputs, source, output)
+
+
+def _polish(args: argparse.Namespace, template_id: str, inputs: dict[str, str], source: Path, output: Path) -> int:
+    from copilot.atomic import write_text
+    from copilot.cancel import CancelToken
+    from copilot.models import get_provider
+    from copilot.tasks.polish.report import render_report
+    from copilot.tasks.polish_docx import PolishOptions, PolishResult, polish_docx
+    from copilot.tasks.recorded import RunInfo, recorded
+
     options = PolishOptions(template_id=template_id, mode=args.mode, author=args.author,
                             concurrency=args.concurrency, skip_headings=args.skip_headings,
                             min_chars=args.min_chars, inputs=inputs, use_cache=not args.no_cache,
@@ -105,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     info = RunInfo("polish", "cli", template=template_id, profile=provider.name, model=provider.model,
                    input_path=args.input)
     with sigint_cancels(CancelToken()) as token:
-        result: PolishResult = drive(recorded(polish_docx(provider, args.input, output, options, token), info),
+        result: PolishResult = drive(recorded(polish_docx(provider, source, output, options, token), info),
                                      stream_deltas=False, show_progress=True)
     if result.nothing_to_polish:
         message = f"{args.input.name}: nothing to polish (no paragraphs with text) — no output written"
