@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.incognito_check.toggled.connect(self._on_incognito_toggled)
         self.statusBar().addPermanentWidget(self.incognito_check)
         self._history: HistoryWindow | None = None
+        self.legacy_dialog: QWidget | None = None  # the last "convert a legacy .doc/.ppt?" question
         self._build_actions()
         self._build_menus()
         self.runner.sig_running_changed.connect(self._update_actions)
@@ -484,6 +485,10 @@ class MainWindow(QMainWindow):
         if not path.exists():
             self.show_error(self.tr("%1 does not exist — check the path").replace("%1", str(path)))
             return False
+        from ui.legacy_open import is_legacy_document, offer_conversion
+
+        if is_legacy_document(path):  # .doc/.ppt: a converted copy, if the user agrees
+            return offer_conversion(self, path)
         key = self.workspace_key_for(path)
         if key is None:
             self.show_error(self.tr("%1: Desk Copilot cannot open this kind of file "

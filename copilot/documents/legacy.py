@@ -20,7 +20,7 @@ from pathlib import Path
 
 from copilot.errors import BadDocument, LegacyFormat
 
-__all__ = ["CONVERT_TIMEOUT", "MODERN", "converted_copy", "is_legacy", "legacy_error", "soffice"]
+__all__ = ["CONVERT_TIMEOUT", "MODERN", "convert_beside", "converted_copy", "is_legacy", "legacy_error", "soffice"]
 
 MODERN = {".doc": ".docx", ".ppt": ".pptx", ".xls": ".xlsx"}
 CONVERT_TIMEOUT = 180.0
@@ -71,3 +71,18 @@ def converted_copy(path: Path, timeout: float = CONVERT_TIMEOUT) -> Iterator[Pat
             raise BadDocument(path, f"LibreOffice could not convert it to {target}; open it in Office and save "
                                     f"as .{target}")
         yield result
+
+
+def convert_beside(path: Path) -> Path:
+    """Convert ``path`` into a new file beside it (``memo.doc`` → ``memo.converted.docx``, numbered if
+    taken) and return that; the app opens the copy so its outputs land beside the original."""
+    from copilot.atomic import write_bytes
+
+    modern = MODERN[path.suffix.lower()]
+    target = path.with_name(f"{path.stem}.converted{modern}")
+    n = 2
+    while target.exists():
+        target = path.with_name(f"{path.stem}.converted-{n}{modern}")
+        n += 1
+    with converted_copy(path) as copy:
+        return write_bytes(target, copy.read_bytes())

@@ -707,6 +707,25 @@
     </message>
   </context>
   <context>
+    <name>LegacyOpen</name>
+    <message>
+      <source>%1 is a legacy Office file: install LibreOffice to convert a copy, or save it as %2 in Office</source>
+      <translation>%1 是旧版 Office 文件：请安装 LibreOffice 以转换副本，或在 Office 中另存为 %2</translation>
+    </message>
+    <message>
+      <source>%1 is in an old Office format. Convert a copy to %2 with LibreOffice and open it? The original is not changed.</source>
+      <translation>%1 是旧版 Office 格式。用 LibreOffice 将副本转换为 %2 并打开吗？原文件不会改动。</translation>
+    </message>
+    <message>
+      <source>Legacy File</source>
+      <translation>旧格式文件</translation>
+    </message>
+    <message>
+      <source>Converted a copy: %1</source>
+      <translation>已转换副本：%1</translation>
+    </message>
+  </context>
+  <context>
     <name>MainWindow</name>
     <message>
       <source>Word</source>

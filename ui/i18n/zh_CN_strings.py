@@ -5,6 +5,12 @@ compiles the .qm with pyside6-lrelease. Add new strings here; the update step li
 """
 
 ZH_CN: dict[str, str] = {
+    "Legacy File": "旧格式文件",
+    "%1 is in an old Office format. Convert a copy to %2 with LibreOffice and open it? The original is not changed.":
+        "%1 是旧版 Office 格式。用 LibreOffice 将副本转换为 %2 并打开吗？原文件不会改动。",
+    "%1 is a legacy Office file: install LibreOffice to convert a copy, or save it as %2 in Office":
+        "%1 是旧版 Office 文件：请安装 LibreOffice 以转换副本，或在 Office 中另存为 %2",
+    "Converted a copy: %1": "已转换副本：%1",
     "Review Before Adding": "添加前审阅",
     "%1 comes from outside your library. Read it before adding: a template's text is sent to the model each time you use it. Hotkeys are never taken from a file.":
         "%1 来自提示词库之外。添加前请先阅读：每次使用模板时，其文字都会发送给模型。热键从不取自文件。",
