@@ -107,7 +107,7 @@ def test_server_embeddings_are_used_and_kept_per_model(tmp_path: Path, fake_serv
     db = sqlite3.connect(str(isolated_home / "data" / "kb" / "default.sqlite"))
     models = dict(db.execute("SELECT model, count(*) FROM vectors GROUP BY model").fetchall())
     db.close()
-    assert models == {"emb:fake-embed": 2, "wordllama/l2_supercat_256": 2}
+    assert models == {"emb:fake-embed": 2, "wordllama/l2_supercat_128": 2}
     # The server gone: one line naming it, exit 1.
     run(capsys, "kb", "add", str(folder), "--embeddings", "server", "--profile", "emb")
     fake_server.stop()
