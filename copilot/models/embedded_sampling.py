@@ -6,7 +6,9 @@ grammar over all ~49k vocabulary entries (and a ``maxLength`` string expands int
 grammar states). We sample as if unconstrained, check the one chosen token against the grammar,
 and constrain the whole vocabulary only when that token is rejected — what llama.cpp's own
 ``common_sampler`` does. The output is still exactly grammar-conforming: every token is accepted
-by the grammar before it is emitted.
+by the grammar before it is emitted. With temperature 0 the tokens are exactly those of
+full-vocabulary constraining (tested); above 0, a token that is valid as first sampled is kept, so
+the distribution is close to, not identical with, sampling from the constrained distribution.
 
 The KV cache of the shared prompt prefix: llama-cpp-python's ``generate`` keeps the previous
 call's tokens and evaluates only what differs, and one embedded model serves one job's chunks in
