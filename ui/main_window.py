@@ -104,7 +104,7 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         self.switcher = WorkspaceSwitcher()
-        self.switcher.setFixedWidth(150)
+        self.switcher.setFixedWidth(132)  # room for "PowerPoint" and 「知识库」; the rest goes to the workspace at 1024 px
         self.switcher.setStyleSheet(switcher_style())
         outer.addWidget(self.switcher)
         right = QVBoxLayout()

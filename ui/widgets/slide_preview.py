@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QListView, QListWidget, QListWidgetItem, QWidget
 
 __all__ = ["SlidePreview", "draw_slide"]
 
-THUMB = QSize(208, 117)  # 16:9; one column beside the outline at 1024 px
+THUMB = QSize(192, 108)  # 16:9; one column beside the outline at 1024 px
 
 
 def draw_slide(title: str, bullets: Sequence[tuple[str, int]], number: int, size: QSize = THUMB,

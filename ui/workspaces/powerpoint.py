@@ -142,6 +142,8 @@ class PowerPointWorkspace(DeckKnowledge, Workspace):
         self.source_tabs.setUsesScrollButtons(False)
         topic_page = QWidget()
         form = QFormLayout(topic_page)
+        # Labels above their fields: the pane is narrow at 1024 px and no combo may be squeezed.
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.topic_edit = QPlainTextEdit()
         self.topic_edit.setMaximumHeight(90)
         self.slides_spin = QSpinBox()
@@ -260,10 +262,9 @@ class PowerPointWorkspace(DeckKnowledge, Workspace):
         review_layout.setContentsMargins(0, 0, 0, 0)
         self.ask_doc_button = QPushButton(icon("knowledge"), "")
         self.ask_doc_button.clicked.connect(self._ask_about_deck)
-        review_row = QHBoxLayout()
-        review_row.addWidget(self.review_button, 1)
-        review_row.addWidget(self.ask_doc_button)
-        review_layout.addLayout(review_row)
+        # One above the other: side by side they made the deck pane too wide for 1024 px.
+        review_layout.addWidget(self.review_button)
+        review_layout.addWidget(self.ask_doc_button)
         review_layout.addWidget(self.review_view, 1)
         self.right_tabs = QTabWidget()
         self.right_tabs.addTab(preview_page, "")
