@@ -79,3 +79,19 @@ def test_without_libreoffice_the_line_says_what_to_install(monkeypatch: pytest.M
     monkeypatch.setattr(legacy, "soffice", lambda: None)
     message = str(legacy.legacy_error(tmp_path / "old.ppt"))
     assert message.startswith("old.ppt: ") and "install LibreOffice" in message and ".pptx" in message
+
+
+def test_outline_from_a_doc_with_convert(legacy_files: dict[str, Path], fake_server: Any, fake_profile: str,
+                                         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = legacy_files["doc"]
+    before = _sha(doc)
+    assert main(["outline", "--from", str(doc), "-o", str(tmp_path / "deck.md"), "--profile", fake_profile]) == 1
+    assert "--convert" in capsys.readouterr().err
+    from tests.test_decks_generate import script
+
+    script(fake_server)
+    code = main(["outline", "--from", str(doc), "--convert", "-o", str(tmp_path / "deck.md"), "--profile", fake_profile,
+                 "--no-notes"])
+    assert code == 0, capsys.readouterr().err
+    assert (tmp_path / "deck.md").read_text(encoding="utf-8").startswith("#")
+    assert _sha(doc) == before

@@ -56,7 +56,7 @@ def converted_copy(path: Path, timeout: float = CONVERT_TIMEOUT) -> Iterator[Pat
     target = MODERN[path.suffix.lower()].lstrip(".")
     with tempfile.TemporaryDirectory(prefix="desk-copilot-convert-") as tmp:
         work = Path(tmp)
-        source = work / f"source{path.suffix.lower()}"
+        source = work / f"{path.stem}{path.suffix.lower()}"  # same stem: a title taken from the name stays
         shutil.copyfile(path, source)  # LibreOffice reads a copy: the original is not even opened by it
         try:
             subprocess.run([program, f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
@@ -66,7 +66,7 @@ def converted_copy(path: Path, timeout: float = CONVERT_TIMEOUT) -> Iterator[Pat
             raise BadDocument(path, f"LibreOffice did not convert it within {timeout:.0f} s") from None
         except OSError as exc:
             raise BadDocument(path, f"LibreOffice could not run ({exc.strerror or exc})") from None
-        result = work / "out" / f"source.{target}"
+        result = work / "out" / f"{path.stem}.{target}"
         if not result.is_file() or result.stat().st_size == 0:
             raise BadDocument(path, f"LibreOffice could not convert it to {target}; open it in Office and save "
                                     f"as .{target}")

@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--topic", metavar="TEXT", help='what the deck is about, e.g. "Q3 service review for management"')
     src.add_argument("--from", dest="source", metavar="FILE", help="a .docx, .md or .txt to turn into slides")
+    p.add_argument("--convert", action="store_true",
+                   help="--from a legacy .doc: use a .docx copy converted by LibreOffice (the .doc is not changed)")
     p.add_argument("--slides", type=int, default=10, metavar="N", help="slides in the deck, title slide included "
                                                                        "(default 10)")
     p.add_argument("--audience", default="", metavar="TEXT", help="who will watch it")
@@ -84,10 +86,18 @@ def run_outline(args: argparse.Namespace) -> int:
     provider = get_provider(args.profile)
     started = time.time()
     template = "deck.outline_topic" if args.topic is not None else "deck.outline_document"
+    from copilot.documents.legacy import converted_copy, is_legacy, legacy_error
+
+    source = Path(args.source) if args.source else None
+    if source is not None and is_legacy(source) and not args.convert:
+        raise legacy_error(source)
+    stack = contextlib.ExitStack()
+    if source is not None and is_legacy(source):
+        source = stack.enter_context(converted_copy(source))
     try:
-        with sigint_cancels(CancelToken()) as token:
+        with stack, sigint_cancels(CancelToken()) as token:
             result: OutlineResult = drive(
-                outline_deck(provider, topic=args.topic, source=args.source, slides=args.slides,
+                outline_deck(provider, topic=args.topic, source=source, slides=args.slides,
                              audience=args.audience, tone=args.tone, lang=args.lang, notes=not args.no_notes,
                              cancel=token),
                 stream_deltas=False, show_progress=not args.json)
