@@ -23,8 +23,8 @@ import numpy as np
 
 from copilot.errors import KnowledgeBaseError, UsageError
 from copilot.kb.chunks import Chunk
+from copilot.kb.names import kb_dir, kb_names
 from copilot.kb.text import index_text
-from copilot.paths import data_dir
 
 __all__ = ["SCHEMA_VERSION", "KnowledgeBase", "SourceRow", "kb_dir", "kb_names", "open_kb"]
 
@@ -47,16 +47,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts_terms USING fts5vocab(fts, row);
 CREATE TABLE IF NOT EXISTS vectors(model TEXT NOT NULL, hash BLOB NOT NULL, vec BLOB NOT NULL,
   PRIMARY KEY(model, hash)) WITHOUT ROWID;
 """
-
-
-def kb_dir() -> Path:
-    path = data_dir() / "kb"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def kb_names() -> list[str]:
-    return sorted(p.stem for p in kb_dir().glob("*.sqlite"))
 
 
 def check_name(name: str) -> str:

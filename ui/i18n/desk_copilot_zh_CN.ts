@@ -1385,8 +1385,12 @@
       <translation>审阅</translation>
     </message>
     <message>
-      <source>From knowledge base:</source>
-      <translation>依据知识库：</translation>
+      <source>Sources:</source>
+      <translation>资料：</translation>
+    </message>
+    <message>
+      <source>Outline from a knowledge base: its passages are the source, cited in the speaker notes</source>
+      <translation>依据知识库生成大纲：检索到的段落作为资料，并在演讲者备注中注明出处</translation>
     </message>
     <message>
       <source>Ask about this deck</source>
@@ -1543,8 +1547,8 @@
       <translation>已取消</translation>
     </message>
     <message>
-      <source>None: outline the topic</source>
-      <translation>无：按主题生成</translation>
+      <source>None</source>
+      <translation>不使用</translation>
     </message>
   </context>
   <context>

@@ -563,6 +563,7 @@ ZH_CN: dict[str, str] = {
     'Questions answered from this deck, with citations (Knowledge)': '依据此演示文稿回答问题并标注出处（知识库）',
     'Questions answered from this document, with citations (Knowledge)': '依据此文档回答问题并标注出处（知识库）',
     'Whole knowledge base': '整个知识库',
-    'From knowledge base:': '依据知识库：',
-    'None: outline the topic': '无：按主题生成',
+    'None': '不使用',
+    'Sources:': '资料：',
+    'Outline from a knowledge base: its passages are the source, cited in the speaker notes': '依据知识库生成大纲：检索到的段落作为资料，并在演讲者备注中注明出处',
 }

@@ -22,11 +22,11 @@ class KnowledgeBaseCombo(QComboBox):
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # never elided in the form
 
     def refill(self) -> None:
-        from copilot.kb.store import kb_names
+        from copilot.kb.names import kb_names
 
         current = self.currentData()
         self.clear()
-        self.addItem(QCoreApplication.translate("PowerPointWorkspace", "None: outline the topic"), None)
+        self.addItem(QCoreApplication.translate("PowerPointWorkspace", "None"), None)
         for name in kb_names():
             self.addItem(name, name)
         self.setCurrentIndex(max(0, self.findData(current)))

@@ -359,7 +359,9 @@ class PowerPointWorkspace(DeckKnowledge, Workspace):
                                    else self.tr("Slide previews"))
         self.right_tabs.setTabText(0, self.tr("Previews"))
         self.right_tabs.setTabText(1, self.tr("Review"))
-        self.lbl_kb.setText(self.tr("From knowledge base:"))
+        self.lbl_kb.setText(self.tr("Sources:"))
+        self.kb_combo.setToolTip(self.tr("Outline from a knowledge base: its passages are the source, cited in "
+                                         "the speaker notes"))
         self.kb_combo.refill()
         self.ask_doc_button.setText(self.tr("Ask about this deck"))
         self.ask_doc_button.setToolTip(self.tr("Questions answered from this deck, with citations (Knowledge)"))
