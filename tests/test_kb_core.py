@@ -254,3 +254,37 @@ def test_kill_9_mid_index_then_sync_recovers(tmp_path: Path, isolated_home: Path
         db.close()
         assert chunks == fts == per_source
         assert Path(search(kb, "item 399", k=1, mode="bm25")[0].file).name == "doc399.md"
+
+
+def test_file_written_or_deleted_while_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file that changes while it is read is left pending and indexed by the next sync; a file
+    deleted mid-index is skipped and then counted as removed."""
+    import copilot.kb.sync as kb_sync
+
+    folder = tmp_path / "live"
+    folder.mkdir()
+    growing = folder / "growing.md"
+    growing.write_text("# Log\n\nfirst line\n", encoding="utf-8")
+    doomed = folder / "doomed.md"
+    doomed.write_text("# Gone\n\nsoon deleted\n", encoding="utf-8")
+    real = kb_sync.read_chunks
+
+    def racing(path: Path) -> Any:
+        chunks = real(path)
+        if path.name == "growing.md":
+            with path.open("a", encoding="utf-8") as fh:  # the writer is still appending
+                fh.write("second line\n")
+        elif path.name == "doomed.md":
+            path.unlink()
+        return chunks
+
+    monkeypatch.setattr(kb_sync, "read_chunks", racing)
+    with open_kb("live", create=True) as kb:
+        add_paths(kb, [folder])
+        first = _drain(sync(kb, None))
+        assert first.pending == [str(growing)] and first.added == 0 and first.failed == []
+        assert {s.path: s.status for s in kb.sources()} == {str(growing): "pending"}
+        monkeypatch.setattr(kb_sync, "read_chunks", real)
+        second = _drain(sync(kb, None))
+        assert (second.added, second.removed, second.pending) == (1, 0, [])
+        assert "second line" in search(kb, "second line", k=1, mode="bm25")[0].text
