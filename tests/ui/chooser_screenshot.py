@@ -9,17 +9,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-
-def _wait(app: object, until: object, timeout: float = 30.0) -> None:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        app.processEvents()  # type: ignore[attr-defined]
-        if until():  # type: ignore[operator]
-            return
-        time.sleep(0.02)
+from tests.ui.screenshots import _wait
 
 
 def main(out: Path) -> int:

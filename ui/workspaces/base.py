@@ -164,17 +164,7 @@ class Workspace(QWidget):
         ``input_path``, ``input_text``); the app's Incognito switch keeps it out.
         """
         key = key or self.key
-        if not background:
-            self.clear_error()
-            self._jobs[key] = what or self.title()
-        if status:
-            self.sig_status.emit(status)
-
-        def failed(exc: BaseException) -> None:
-            self.report_error(exc, what or self.title())
-            if on_error is not None:
-                on_error(exc)
-
+        failed = self._begin_job(key, what, status, on_error, background=background)
         info = self._run_info(record, template, input_path, input_text, model)
         job = self.runner.start(key, self.runner.recording(factory, info), on_event=on_event, on_done=on_done,
                                 on_error=failed, embedded=model and self.uses_embedded())
@@ -191,8 +181,21 @@ class Workspace(QWidget):
         """``start_job`` for a registered core task: the runner decides where it runs (thread, the
         embedded model's worker, a child process) from its declaration and this workspace's profile."""
         key = key or self.key
-        self.clear_error()
-        self._jobs[key] = what or self.title()
+        failed = self._begin_job(key, what, status, on_error)
+        job = self.runner.start_task(key, task, kwargs, profile=self.profile_name(), on_event=on_event,
+                                     on_done=on_done, on_error=failed,
+                                     record=self._run_info(record, template, input_path, input_text, True))
+        self._sync_busy()
+        return job
+
+    def _begin_job(self, key: str, what: str, status: str,
+                   on_error: Callable[[BaseException], None] | None, *,
+                   background: bool = False) -> Callable[[BaseException], None]:
+        """The bookkeeping every job starts with (a new job clears this workspace's error); returns
+        the error handler that shows the banner, then runs the caller's own clean-up."""
+        if not background:
+            self.clear_error()
+            self._jobs[key] = what or self.title()
         if status:
             self.sig_status.emit(status)
 
@@ -201,11 +204,7 @@ class Workspace(QWidget):
             if on_error is not None:
                 on_error(exc)
 
-        job = self.runner.start_task(key, task, kwargs, profile=self.profile_name(), on_event=on_event,
-                                     on_done=on_done, on_error=failed,
-                                     record=self._run_info(record, template, input_path, input_text, True))
-        self._sync_busy()
-        return job
+        return failed
 
     def _run_info(self, task: str | None, template: str | None, input_path: Path | None,
                   input_text: str | None, model: bool) -> RunInfo | None:
