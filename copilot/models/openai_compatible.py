@@ -266,9 +266,7 @@ class OpenAICompatibleProvider:
             for chunk in response:
                 if cancel.is_cancelled:
                     raise Cancelled()
-                usage = None
-                if getattr(chunk, "usage", None):
-                    usage = Usage(chunk.usage.prompt_tokens or 0, chunk.usage.completion_tokens or 0)
+                usage = _usage(chunk)
                 choices = chunk.choices or []
                 text = ""
                 finish = None
@@ -291,9 +289,7 @@ class OpenAICompatibleProvider:
             completion = whole.raw.parse()
             if cancel.is_cancelled:
                 raise Cancelled()
-            usage = None
-            if getattr(completion, "usage", None):
-                usage = Usage(completion.usage.prompt_tokens or 0, completion.usage.completion_tokens or 0)
+            usage = _usage(completion)
             choices = completion.choices or []
             text = (choices[0].message.content if choices and choices[0].message is not None else None) or ""
             return ChatChunk(text=text, usage=usage, finish_reason=choices[0].finish_reason if choices else None)
@@ -426,3 +422,11 @@ def _retry_delay(exc: openai.APIStatusError, attempt: int) -> float:
             pass
     backoff = 0.5 * float(2 ** (attempt - 1))
     return min(backoff, _MAX_RETRY_WAIT)
+
+
+def _usage(reply: Any) -> Usage | None:
+    """Token counts of an SDK chunk or completion, when the server sent them."""
+    counts = getattr(reply, "usage", None)
+    if not counts:
+        return None
+    return Usage(counts.prompt_tokens or 0, counts.completion_tokens or 0)

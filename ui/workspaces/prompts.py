@@ -48,11 +48,6 @@ from ui.workspaces.prompt_inputs import diff_html, input_widget, set_widget_text
 
 __all__ = ["PromptsWorkspace"]
 
-_INPUT_TYPES = ("text", "string", "number", "choice", "boolean")
-_APPLIES = ("any", "docx", "xlsx", "pptx", "code", "text")
-_OUTPUTS = ("popup", "replace", "new_document", "json")
-
-
 class PromptsWorkspace(Workspace):
     key = "prompts"
     file_suffixes = (".md", ".prompty")
