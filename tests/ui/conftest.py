@@ -27,6 +27,15 @@ def _threads() -> set[threading.Thread]:
     return {t for t in threading.enumerate() if not isinstance(t, threading._DummyThread)}  # type: ignore[attr-defined]
 
 
+def _join(thread: threading.Thread, deadline: float) -> None:
+    # threading.enumerate() also lists threads still starting (in start(), before their
+    # "started" event is set), and join() refuses those: wait for the start first.
+    started = thread._started  # type: ignore[attr-defined]
+    if not started.wait(max(0.0, deadline - time.monotonic())):
+        return
+    thread.join(max(0.0, deadline - time.monotonic()))
+
+
 def _visible_windows() -> list[object]:
     from PySide6.QtWidgets import QApplication
 
@@ -48,7 +57,7 @@ def no_leaks(qapp: object) -> Iterator[None]:
     problems: list[str] = []
     deadline = time.monotonic() + _JOIN_S
     for thread in _threads() - before:
-        thread.join(max(0.0, deadline - time.monotonic()))
+        _join(thread, deadline)
     extra = [t.name for t in _threads() - before if t.is_alive()]
     if extra:
         problems.append(f"threads left running: {extra}")
