@@ -205,6 +205,56 @@ def test_bounded_map_reports_failures_and_continues(fake_server: FakeOpenAIServe
     assert [results[i] for i in (1, 2, 3)] == ["item 1", "item 2", "item 3"]
 
 
+def test_bounded_map_hands_out_work_while_the_consumer_is_busy(fake_server: FakeOpenAIServer) -> None:
+    """A worker takes its next item the moment its call returns, not when the consumer is back:
+    polish diffs and applies each reply as it arrives, and the requests must not wait for that."""
+    name = add_fake_profile(fake_server, name="busy", concurrency=2)
+    provider = get_provider(name)
+    third_started = threading.Event()
+
+    def ask(i: int) -> str:
+        if i == 2:
+            third_started.set()
+        return complete(provider, [Message(role="user", content=f"item {i}")]).text
+
+    results = {}
+    for index, result in bounded_map(provider, range(4), ask):
+        if not results:
+            # Still handling the first result: the item after the first two must already be out.
+            assert third_started.wait(10), "the next item waited for the consumer"
+        results[index] = result
+    assert results == {i: f"item {i}" for i in range(4)}
+
+
+def test_bounded_map_stops_taking_items_when_the_consumer_leaves(fake_server: FakeOpenAIServer,
+                                                                  fake_profile: str) -> None:
+    provider = get_provider(fake_profile)
+    started: list[int] = []
+
+    def ask(i: int) -> str:
+        started.append(i)
+        return complete(provider, [Message(role="user", content=f"item {i}")]).text
+
+    results = bounded_map(provider, range(50), ask, concurrency=1)
+    assert next(results)[0] == 0
+    results.close()  # joins the worker: it finishes at most the call it is in
+    assert len(started) <= 2
+    assert not [t for t in threading.enumerate() if t.name.startswith(f"model-{fake_profile}")]
+
+
+def test_bounded_map_cancel_drops_the_rest(fake_server: FakeOpenAIServer, fake_profile: str) -> None:
+    provider = get_provider(fake_profile)
+    cancel = CancelToken()
+    seen: list[int] = []
+    with pytest.raises(Cancelled):
+        for index, _ in bounded_map(provider, range(50), lambda i: complete(
+                provider, [Message(role="user", content=f"item {i}")]).text, cancel, concurrency=2):
+            seen.append(index)
+            cancel.cancel()
+    # The cancelled result, the calls in flight, and one more each worker may have taken meanwhile.
+    assert len(seen) <= 1 + 2 * 2
+
+
 def test_models_list(fake_server: FakeOpenAIServer, fake_profile: str) -> None:
     assert get_provider(fake_profile).list_models() == ["fake-model", "fake-model-2"]
 

@@ -204,3 +204,6 @@ def test_detect_language_and_estimate_tokens(monkeypatch: pytest.MonkeyPatch, tm
     assert estimate_tokens("你好世界") == 4
     assert estimate_tokens("abcdefgh") == 2
     assert estimate_tokens("你好 abcd", model="gpt-4o-unknown-offline") == 3
+    # Every Unicode space is free (no-break, em, ideographic — which also counts as CJK), others a quarter.
+    assert estimate_tokens("ab\u00a0cd\u2003ef\tgh\n") == 2
+    assert estimate_tokens("你\u3000好") == 3

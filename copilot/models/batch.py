@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import concurrent.futures as cf
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from copilot.cancel import CancelToken
 from copilot.models.base import Provider
@@ -23,40 +24,60 @@ def bounded_map(provider: Provider, items: Iterable[T], fn: Callable[[T], R],
     Yields ``(index, result_or_exception)`` as calls finish, so a failed item never stops the
     others. On cancel, pending items are dropped and running ones see the token; the generator
     then raises Cancelled.
+
+    Each worker takes its next item itself the moment a call returns: the consumer may spend a
+    while on each result (polish diffs and applies replies as they arrive), and a request must
+    not wait for it to come back round to hand out work.
     """
     cancel = cancel or CancelToken()
     workers = max(1, min(concurrency or provider.concurrency, provider.concurrency))
     work = list(items)
     if not work:
         return
-    pool = cf.ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"model-{provider.name}")
+    # (index, result or exception) per call; None when a worker has taken its last item.
+    results: queue.SimpleQueue[tuple[int, object] | None] = queue.SimpleQueue()
+    upcoming = iter(enumerate(work))
+    taking = threading.Lock()
+    closed = threading.Event()  # the consumer is gone: take nothing more
+
+    def take() -> tuple[int, T] | None:
+        with taking:
+            if closed.is_set() or cancel.is_cancelled:
+                return None
+            return next(upcoming, None)
+
+    def run() -> None:
+        try:
+            while (job := take()) is not None:
+                index, item = job
+                try:
+                    outcome: object = fn(item)
+                except BaseException as exc:  # noqa: BLE001 - handed to the consumer, never lost
+                    outcome = exc
+                results.put((index, outcome))
+        finally:
+            results.put(None)
+
+    threads = [threading.Thread(target=run, name=f"model-{provider.name}-{n}", daemon=True)
+               for n in range(min(workers, len(work)))]
+    for thread in threads:
+        thread.start()
     try:
-        pending: dict[cf.Future[R], int] = {}
-        queue = iter(enumerate(work))
-
-        def submit_next() -> bool:
-            if cancel.is_cancelled:
-                return False
+        running = len(threads)
+        while running:
             try:
-                index, item = next(queue)
-            except StopIteration:
-                return False
-            pending[pool.submit(fn, item)] = index
-            return True
-
-        for _ in range(workers):
-            if not submit_next():
-                break
-        while pending:
-            done, _ = cf.wait(pending, timeout=0.2, return_when=cf.FIRST_COMPLETED)
-            for future in done:
-                index = pending.pop(future)
-                exc = future.exception()
-                yield index, (exc if isinstance(exc, Exception) else future.result())
-                submit_next()
-            if cancel.is_cancelled and not done:
-                for future in pending:
-                    future.cancel()
+                message = results.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if message is None:
+                running -= 1
+                continue
+            index, outcome = message
+            if isinstance(outcome, BaseException) and not isinstance(outcome, Exception):
+                raise outcome  # KeyboardInterrupt, SystemExit: not an item's failure
+            yield index, cast("R | Exception", outcome)
         cancel.raise_if_cancelled()
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        closed.set()
+        for thread in threads:
+            thread.join()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -46,12 +46,16 @@ def _problems(exc: ValidationError | json.JSONDecodeError) -> str:
 
 def structured(provider: Provider, messages: list[Message], model_cls: type[M],
                options: ChatOptions | None = None, cancel: CancelToken | None = None,
-               on_completion: Callable[[Completion], None] | None = None) -> M:
+               on_completion: Callable[[Completion], None] | None = None,
+               schema: dict[str, Any] | None = None) -> M:
     """Ask for JSON matching ``model_cls`` and return it validated.
 
-    Raises BadResponse when the reply is still invalid after one repair round.
+    ``schema``, when given, is what the server is asked to follow instead of ``model_cls``'s own
+    (a narrower one: exact item counts, bounded lengths); the reply is still validated by
+    ``model_cls``. Raises BadResponse when the reply is still invalid after one repair round.
     """
-    schema = model_cls.model_json_schema()
+    if schema is None:
+        schema = model_cls.model_json_schema()
     # Nobody reads a JSON reply as it streams: ask for it in one body.
     opts = dataclasses.replace(options or ChatOptions(), json_schema=schema, schema_name=model_cls.__name__,
                                stream=False)

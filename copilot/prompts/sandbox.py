@@ -30,6 +30,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from copilot.errors import PromptError
+from copilot.timers import call_later
 
 __all__ = ["MAX_RANGE", "MAX_RENDERED_CHARS", "MAX_WIDTH", "RENDER_SECONDS", "compile_section", "environment",
            "render_section", "variables_used"]
@@ -248,13 +249,11 @@ def _render_bounded(template: jinja2.Template, values: dict[str, Any], where: st
             if active[0]:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread_id), ctypes.py_object(_RenderTimeout))
 
-    timer = threading.Timer(RENDER_SECONDS, expire)
-    timer.daemon = True
     parts: list[str] = []
     size = 0
     try:
+        timer = call_later(RENDER_SECONDS, expire)
         try:
-            timer.start()
             for part in template.generate(values):
                 size += len(part)
                 if size > MAX_RENDERED_CHARS:

@@ -24,11 +24,11 @@ from copilot.events import Done, Event
 from copilot.models import Provider
 from copilot.prompts import get_template
 from copilot.tasks.polish.document import Applier, read_document, write_document
-from copilot.tasks.polish.propose import PolishReply, propose_rewrites, reply_model
+from copilot.tasks.polish.propose import PolishReply, propose_rewrites, reply_schema
 from copilot.tasks.polish.results import Mode, ParagraphOutcome, PolishOptions, PolishResult, default_output
 
 __all__ = ["PRESETS", "Mode", "ParagraphOutcome", "PolishOptions", "PolishReply", "PolishResult",
-           "default_output", "polish_docx", "polish_docx_with_profile", "reply_model"]
+           "default_output", "polish_docx", "polish_docx_with_profile", "reply_schema"]
 
 PRESETS = {
     "polish": "polish.polish", "润色": "polish.polish",

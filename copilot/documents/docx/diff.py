@@ -47,7 +47,19 @@ def _diff_segment(offset: int, old: str, new: str) -> list[Edit]:
     if old == new:
         return []
     a, b = tokenize(old), tokenize(new)
-    a_pos = [0]
+    # A rewrite mostly keeps the paragraph's start and end: match those outright and leave only
+    # the middle to SequenceMatcher, whose cost grows with the product of the two lengths.
+    head = 0
+    limit = min(len(a), len(b))
+    while head < limit and a[head] == b[head]:
+        head += 1
+    tail = 0
+    limit -= head
+    while tail < limit and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    start = offset + sum(map(len, a[:head]))
+    a, b = a[head:len(a) - tail], b[head:len(b) - tail]
+    a_pos = [start]
     for tok in a:
         a_pos.append(a_pos[-1] + len(tok))
     edits: list[Edit] = []
@@ -55,7 +67,7 @@ def _diff_segment(offset: int, old: str, new: str) -> list[Edit]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
-        edits.append(Edit(offset + a_pos[i1], offset + a_pos[i2], "".join(b[j1:j2])))
+        edits.append(Edit(a_pos[i1], a_pos[i2], "".join(b[j1:j2])))
     return edits
 
 

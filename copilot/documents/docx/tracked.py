@@ -117,7 +117,7 @@ def apply_edits(pm: ParaMap, edits: list[Edit], mode: Mode, stamp: ChangeStamp) 
     ph_at: list[int] = []  # char -> piece index (for placeholders too)
     for k, piece in enumerate(pm.pieces):
         if isinstance(piece, TextPiece):
-            owner.extend((k, i) for i in range(len(piece.text)))
+            owner.extend(zip(itertools.repeat(k), range(len(piece.text))))
             ph_at.extend([k] * len(piece.text))
         else:
             owner.extend([None] * len(piece.token))
@@ -210,11 +210,20 @@ def _rewrite_piece(piece: TextPiece, po: _PieceOps, mode: Mode, stamp: ChangeSta
         else:
             parts.append((kind, s))
 
-    for i in range(len(text) + 1):
-        for s in po.inserts.get(i, ()):
+    # Stretches of kept or deleted characters, cut where the flag changes or an insert lands.
+    deleted, inserts, n = po.deleted, po.inserts, len(text)
+    i = 0
+    while True:
+        for s in inserts.get(i, ()):
             push("ins", s)
-        if i < len(text):
-            push("del" if po.deleted[i] else "keep", text[i])
+        if i >= n:
+            break
+        flag = deleted[i]
+        j = i + 1
+        while j < n and deleted[j] is flag and j not in inserts:
+            j += 1
+        push("del" if flag else "keep", text[i:j])
+        i = j
     nodes: list[etree._Element] = []
     for kind, s in parts:
         if kind == "keep":

@@ -7,8 +7,6 @@ finishes → rewrites checked by the guards. A chunk that fails leaves its parag
 
 from __future__ import annotations
 
-import copy
-import functools
 import json
 import re
 from collections.abc import Callable, Generator
@@ -39,7 +37,7 @@ from copilot.tasks.polish.guards import check_rewrite, limits_for
 from copilot.tasks.polish.results import ParagraphOutcome, PolishOptions
 from copilot.textutil import detect_lang
 
-__all__ = ["PolishReply", "Proposals", "propose_rewrites", "reply_model"]
+__all__ = ["PolishReply", "Proposals", "propose_rewrites", "reply_schema"]
 
 _FATAL = (AuthError, ModelNotFound, EmbeddedUnavailable, ConfigError, Cancelled, PromptError)
 _WORD = re.compile(r"[^\W\d_]")  # a letter (any script): digit-only cells are left alone
@@ -56,30 +54,22 @@ class PolishReply(BaseModel):
     paragraphs: list[_Item]
 
 
-@functools.lru_cache(maxsize=256)
-def reply_model(count: int, max_chars: int) -> type[PolishReply]:
-    """PolishReply whose JSON schema asks for exactly ``count`` items, the ids we sent and bounded
+def reply_schema(count: int, max_chars: int) -> dict[str, Any]:
+    """The JSON schema of a PolishReply with exactly ``count`` items, the ids we sent and bounded
     texts. The schema is what servers and the embedded model's grammar see, so a small model
     cannot loop on extra items or run a text on until max_tokens cuts the JSON; validation stays
     the loose PolishReply so a wrong id or a long text is handled (and reported) by our own checks
-    rather than costing a repair round.
+    rather than costing a repair round. (A fresh dict each call: it is tiny, and a pydantic
+    subclass per chunk size cost ~2 ms of class building each.)
     """
     ids = [str(n + 1) for n in range(count)]
     item = {"type": "object", "additionalProperties": False, "required": ["id", "text"],
             "properties": {"id": {"type": "string", "enum": ids},
                            "text": {"type": "string", "maxLength": max_chars}}}
-    schema: dict[str, Any] = {"type": "object", "additionalProperties": False, "required": ["paragraphs"],
-                              "title": "PolishReply",
-                              "properties": {"paragraphs": {"type": "array", "items": item,
-                                                            "minItems": count, "maxItems": count}}}
-
-    class Narrowed(PolishReply):
-        @classmethod
-        def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
-            return copy.deepcopy(schema)
-
-    Narrowed.__name__ = "PolishReply"
-    return Narrowed
+    return {"type": "object", "additionalProperties": False, "required": ["paragraphs"],
+            "title": "PolishReply",
+            "properties": {"paragraphs": {"type": "array", "items": item,
+                                          "minItems": count, "maxItems": count}}}
 
 
 @dataclass
@@ -173,8 +163,8 @@ class _Asker:
             opts = _with_max_tokens(rendered.options, self._max_tokens(
                 texts, rendered.options, rendered.token_estimate()))
             max_chars = int(max(len(t) for t in texts) * self.growth) + 40
-            model_cls = reply_model(len(texts), max_chars)
-            reply = structured(self.provider, rendered.messages, model_cls, opts, self.cancel, on_completion=count)
+            reply = structured(self.provider, rendered.messages, PolishReply, opts, self.cancel, on_completion=count,
+                               schema=reply_schema(len(texts), max_chars))
             by_id: dict[str, list[str]] = {}
             for item in reply.paragraphs:
                 by_id.setdefault(str(item.id).strip(), []).append(str(item.text))
