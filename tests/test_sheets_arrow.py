@@ -225,3 +225,48 @@ def test_builtin_number_formats_match_openpyxl() -> None:
     from copilot.documents.sheets.xlsx_peek import BUILTIN_FORMATS as ours
 
     assert ours == BUILTIN_FORMATS
+
+
+def _set_dimension(path: Path, ref: str | None) -> Path:
+    """Rewrite the sheet's recorded <dimension ref> (None: remove it), as a stale writer leaves it."""
+    import re
+    import zipfile
+
+    out = path.with_name(f"{path.stem}-dim{path.suffix}")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename.startswith("xl/worksheets/sheet"):
+                text = data.decode("utf-8")
+                text = re.sub(r'<dimension ref="[^"]*"/>', "" if ref is None else f'<dimension ref="{ref}"/>', text)
+                data = text.encode("utf-8")
+            dst.writestr(item, data)
+    return out
+
+
+@pytest.mark.parametrize("dimension", ["C2:L154", None, "A1:Z9", "D2:M154"])
+def test_offset_header_with_a_gap_reads_the_same_whatever_the_recorded_dimension(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dimension: str | None) -> None:
+    """The used range and the columns' positions come from the cells, not from what the writer
+    recorded: a missing, stale or shifted dimension changes nothing."""
+    path = _write(tmp_path / "offset.xlsx", top=2, left=3, totals=False)
+    book = openpyxl.load_workbook(path)
+    book.active.cell(2, 3 + HEADER.index("Paid")).value = None  # a header cell left empty
+    book.save(path)
+    path = _set_dimension(path, dimension)
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert used == [True]
+    _same(fast, slow)
+    (table,) = fast["sheets"]
+    assert table["range"] == "C2:L154"
+    assert _col(table, "Share")["type"] == "percent" and _col(table, "Price")["type"] == "currency"
+
+
+def test_a_sheet_over_the_cell_limit_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot.errors import DocumentTooLarge
+
+    path = _write(tmp_path / "big.xlsx")
+    monkeypatch.setattr(arrow_load, "_MAX_CELLS", 500)
+    with pytest.raises(DocumentTooLarge) as info:
+        open_database(path)
+    assert "Sales" in str(info.value) and "\n" not in str(info.value)

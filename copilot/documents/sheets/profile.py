@@ -1,6 +1,11 @@
-"""Per-column statistics computed inside DuckDB (one scan per table plus a small query per column
-for top values), defined to match pandas: ``std`` is the sample standard deviation (ddof=1),
-``median`` and the quartiles use linear interpolation, ``distinct`` ignores missing values.
+"""Per-column statistics computed inside DuckDB, defined to match pandas: ``std`` is the sample
+standard deviation (ddof=1), ``median`` and the quartiles use linear interpolation, ``distinct``
+ignores missing values.
+
+One scan per table for the aggregates, then one GROUP BY per column that gives both its distinct
+count and its top values (a hash of the column built once; ``count(DISTINCT)`` plus a histogram
+built it twice). Tables wider than a batch count distinct values in the batched scan and take top
+values from one histogram scan instead: thousands of tiny statements would cost more in planning.
 """
 
 from __future__ import annotations
@@ -28,8 +33,8 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _aggregates(col: Column, q: str) -> list[str]:
-    parts = [f"count({q})", f"count(DISTINCT {q})"]
+def _aggregates(col: Column, q: str, distinct: bool) -> list[str]:
+    parts = [f"count({q})"] + ([f"count(DISTINCT {q})"] if distinct else [])
     if col.type in NUMERIC_TYPES:
         # One sort gives all three quartiles (three calls would sort the column three times).
         parts += [f"min({q})", f"max({q})", f"avg({q})", f"stddev_samp({q})", f"quantile_cont({q}, [0.5, 0.25, 0.75])"]
@@ -45,11 +50,12 @@ def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
     # takes DuckDB far longer to plan than the batches take to run.
     row: list[Any] = list(con.execute(f"SELECT count(*) FROM {view}").fetchone())
     total = int(row[0])
+    narrow = len(table.columns) <= _BATCH
     slots: list[tuple[Column, int, int]] = []
     for start in range(0, len(table.columns), _BATCH):
         exprs: list[str] = []
         for col in table.columns[start:start + _BATCH]:
-            parts = _aggregates(col, quote_ident(col.name))
+            parts = _aggregates(col, quote_ident(col.name), distinct=not narrow)
             slots.append((col, len(row) + len(exprs), len(parts)))
             exprs += parts
         row += con.execute(f"SELECT {', '.join(exprs)} FROM {view}").fetchone()
@@ -57,7 +63,10 @@ def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
     columns: list[dict[str, Any]] = []
     for col, at, n in slots:
         values = row[at:at + n]
-        count, distinct = int(values[0]), int(values[1])
+        count = int(values[0])
+        if narrow:
+            values = [count, 0, *values[1:]]  # the distinct count comes with the top values below
+        distinct = int(values[1])
         info: dict[str, Any] = {
             "name": col.name, "letter": col.letter, "type": col.type, "count": count,
             "missing": total - count, "distinct": distinct,
@@ -79,10 +88,14 @@ def profile_table(db: SheetDatabase, table: LoadedTable) -> dict[str, Any]:
             info.update(min=_plain(values[2]), max=_plain(values[3]))
             info["date_range"] = [info["min"], info["max"]]
         columns.append(info)
-    _outliers(db, table, columns, bounds)
-    _tops(db, table, columns)
+    if narrow:
+        _distinct_and_tops(db, table, columns, bounds)
+    else:
+        _outliers(db, table, columns, bounds)
+        _tops(db, table, columns)
     duplicates = 0
-    if total:
+    # A column with a different value in every row (an id) rules duplicate rows out.
+    if total and not any(c["count"] == total and c["distinct"] == total for c in columns):
         distinct_rows = con.execute(f"SELECT count(*) FROM (SELECT DISTINCT * FROM {view})").fetchone()[0]
         duplicates = total - int(distinct_rows)
     result: dict[str, Any] = {
@@ -106,15 +119,39 @@ def _outliers(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any
         row += db.con.execute(f"SELECT {', '.join(exprs[start:start + _BATCH])} FROM {quote_ident(table.view)}").fetchone()
     by_name = {c["name"]: c for c in columns}
     for name, count in zip(names, row, strict=True):
-        info = by_name[name]
-        info["outliers"] = {"count": int(count), "low": bounds[name][0], "high": bounds[name][1]}
-        if count:
-            q = quote_ident(name)
-            lo, hi = bounds[name]
-            examples = db.con.execute(
-                f"SELECT {q} FROM {quote_ident(table.view)} WHERE {q} < {lo!r} OR {q} > {hi!r} "
-                f"ORDER BY abs({q} - {info['median']!r}) DESC LIMIT 5").fetchall()
-            info["outliers"]["examples"] = [_plain(r[0]) for r in examples]
+        _outlier_info(db, table, by_name[name], bounds[name], int(count))
+
+
+def _outlier_info(db: SheetDatabase, table: LoadedTable, info: dict[str, Any], bound: tuple[float, float],
+                  count: int) -> None:
+    lo, hi = bound
+    info["outliers"] = {"count": count, "low": lo, "high": hi}
+    if count:
+        q = quote_ident(info["name"])
+        examples = db.con.execute(
+            f"SELECT {q} FROM {quote_ident(table.view)} WHERE {q} < {lo!r} OR {q} > {hi!r} "
+            f"ORDER BY abs({q} - {info['median']!r}) DESC LIMIT 5").fetchall()
+        info["outliers"]["examples"] = [_plain(r[0]) for r in examples]
+
+
+def _distinct_and_tops(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any]],
+                       bounds: dict[str, tuple[float, float]]) -> None:
+    """Each column's distinct count, top values and (numbers) outlier count from one GROUP BY of it."""
+    view = quote_ident(table.view)
+    for info in columns:
+        if not info["count"]:
+            continue
+        q = quote_ident(info["name"])
+        bound = bounds.get(info["name"])
+        outside = (f", sum(n) FILTER (WHERE v < {bound[0]!r} OR v > {bound[1]!r}) OVER ()"
+                   if bound is not None else ", NULL")
+        rows = db.con.execute(
+            f"SELECT v, n, count(*) OVER (){outside} FROM (SELECT {q} AS v, count(*) AS n FROM {view} "
+            f"WHERE {q} IS NOT NULL GROUP BY ALL) ORDER BY n DESC, v LIMIT {TOP_N}").fetchall()
+        info["distinct"] = int(rows[0][2])
+        info["top"] = [[_plain(v), int(n)] for v, n, _, _ in rows]
+        if bound is not None:
+            _outlier_info(db, table, info, bound, int(rows[0][3] or 0))
 
 
 def _tops(db: SheetDatabase, table: LoadedTable, columns: list[dict[str, Any]]) -> None:
