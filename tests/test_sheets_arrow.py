@@ -270,3 +270,26 @@ def test_a_sheet_over_the_cell_limit_is_refused_in_one_line(tmp_path: Path, monk
     with pytest.raises(DocumentTooLarge) as info:
         open_database(path)
     assert "Sales" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_error_values_written_as_text_are_counted_on_the_arrow_path(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """"#N/A" typed as text is both missing and an error value; "n/a" only missing. Error values are
+    looked for only in columns where a missing-value marker turned up."""
+    xlsxwriter = pytest.importorskip("xlsxwriter")
+    path = tmp_path / "texts.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Notes")
+    sheet.write_row(0, 0, ["id", "status", "clean"])
+    for i in range(60):
+        sheet.write_number(i + 1, 0, i + 1)
+        sheet.write_string(i + 1, 1, ["ok", "#N/A", "n/a", "late", "#REF!"][i % 5])
+        sheet.write_string(i + 1, 2, ["a", "b", "c"][i % 3])
+    book.close()
+    fast, used, slow = _profiles(path, monkeypatch)
+    assert used == [True]
+    _same(fast, slow)
+    (table,) = fast["sheets"]
+    status, clean = _col(table, "status"), _col(table, "clean")
+    assert (status["count"], status["missing"], status["errors"]) == (24, 36, 24)
+    assert "errors" not in clean and clean["missing"] == 0

@@ -230,3 +230,87 @@ def test_empty_and_chart_only_workbooks_refused(tmp_path: Path) -> None:
     with pytest.raises(EmptyDocument) as info:
         _profile(path)
     assert "\n" not in str(info.value) and "empty.xlsx" in str(info.value)
+
+
+def _wide_book(path: Path, columns: int, rows: int = 120) -> Path:
+    """A sheet wider than one batch of profile columns: numbers with an outlier, texts, dates, gaps."""
+    rnd = random.Random(5)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([f"c{j}" for j in range(columns)])
+    for i in range(rows):
+        row: list[Any] = []
+        for j in range(columns):
+            kind = j % 4
+            if (i + j) % 17 == 0:
+                row.append(None)
+            elif kind == 0:
+                row.append(5000.0 if i == 7 else round(rnd.gauss(100, 15), 1))
+            elif kind == 1:
+                row.append(rnd.choice(["East", "West", "华南", "North"]))
+            elif kind == 2:
+                row.append(dt.date(2024, 1, 1) + dt.timedelta(days=rnd.randrange(20)))
+            else:
+                row.append(rnd.randrange(5))
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def test_per_column_and_batched_distinct_counts_agree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to a batch of columns, each column's distinct count, top values and outliers come from
+    one GROUP BY of it; wider tables count them in batched scans. Both give the same profile."""
+    import copilot.documents.sheets.profile as profile_module
+
+    path = _wide_book(tmp_path / "wide.xlsx", 70)
+    batched = _profile(path)
+    monkeypatch.setattr(profile_module, "_BATCH", 1000)
+    per_column = _profile(path)
+    assert per_column == batched
+    df = pd.read_excel(path, engine="calamine")
+    (table,) = per_column["sheets"]
+    for name in ("c0", "c1", "c2", "c3", "c68"):
+        assert _col(table, name)["distinct"] == df[name].nunique()
+    assert _col(table, "c0")["outliers"]["count"] >= 1 and 5000.0 in _col(table, "c0")["outliers"]["examples"]
+    counts = df["c1"].value_counts()
+    assert [n for _, n in _col(table, "c1")["top"]] == [int(n) for n in counts.iloc[:5]]
+
+
+class _Recording:
+    """A DuckDB connection that notes every statement it runs."""
+
+    def __init__(self, con: Any) -> None:
+        self.con = con
+        self.statements: list[str] = []
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        self.statements.append(sql)
+        return self.con.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.con, name)
+
+
+def test_a_unique_column_rules_out_duplicate_rows_without_a_scan(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["id", "region", "amount"])
+    for i in range(40):
+        ws.append([i + 1, ["East", "West"][i % 2], float(i % 3)])
+    with_id = tmp_path / "with_id.xlsx"
+    wb.save(with_id)
+    ws.delete_cols(1)
+    without = tmp_path / "without.xlsx"
+    wb.save(without)
+    for path, duplicates, scanned in ((with_id, 0, False), (without, 34, True)):
+        db = open_database(path)
+        try:
+            db.con = _Recording(db.con)
+            (table,) = profile_database(db)["sheets"]
+            assert table["duplicate_rows"] == duplicates
+            assert any("SELECT DISTINCT *" in s for s in db.con.statements) is scanned
+        finally:
+            db.con = db.con.con
+            db.close()
+    df = pd.read_excel(without, engine="calamine")
+    assert int(df.duplicated().sum()) == 34
