@@ -314,3 +314,28 @@ def test_a_unique_column_rules_out_duplicate_rows_without_a_scan(tmp_path: Path)
             db.close()
     df = pd.read_excel(without, engine="calamine")
     assert int(df.duplicated().sum()) == 34
+
+
+def test_csv_cells_typed_once_per_distinct_text_give_the_same_profile(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """CSV columns remember the cells they have typed; the profile is the one typing every cell
+    gives, hints included (a column's first percent or currency cell decides its hint)."""
+    import copilot.documents.sheets.read as read_module
+
+    rnd = random.Random(3)
+    lines = ["region,share,price,day,flag,mixed,n"]
+    for i in range(400):
+        share = rnd.choice(["5%", "12.5%", "0.5", "7%"]) if i else "0.25"  # plain first, percent later
+        price = rnd.choice(["¥1,200.00", "$3.50", "1200", "-¥8"])
+        day = rnd.choice(["2024-01-05", "2024/02/29", "2024-02-30", "2024-03-01 08:30"])
+        mixed = rnd.choice(["1", "one", "TRUE", "", "2.0"])
+        lines.append(f"{rnd.choice(['East', '华南', 'West'])},{share},\"{price}\",{day},"
+                     f"{rnd.choice(['true', 'False', 'TRUE'])},{mixed},{i % 7}")
+    path = tmp_path / "repeats.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    remembered = _profile(path)
+    monkeypatch.setattr(read_module, "_TYPED_PER_COLUMN", 0)
+    assert _profile(path) == remembered
+    (table,) = remembered["sheets"]
+    assert _col(table, "share")["type"] == "percent" and _col(table, "price")["type"] == "currency"
+    assert _col(table, "region")["distinct"] == 3 and _col(table, "n")["distinct"] == 7

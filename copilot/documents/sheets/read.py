@@ -170,10 +170,25 @@ class Workbook:
         path, encoding, delimiter = self.path, self.encoding or "utf-8", self._delimiter
 
         def rows() -> Iterator[list[Any]]:
+            # Typing a cell is a pure function of its column and text (plus the column's first
+            # percent/currency hint, set by the first cell that shows one), and CSV columns repeat
+            # their values (regions, dates, flags): each column remembers the cells it has typed,
+            # up to a bound, so a repeat costs a dict lookup instead of the regexes.
+            seen: list[dict[str, Any]] = []
             with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
                 try:
                     for record in csv.reader(handle, delimiter=delimiter):
-                        yield [_csv_value(text, j, hints) for j, text in enumerate(record)]
+                        while len(seen) < len(record):
+                            seen.append({})
+                        row: list[Any] = []
+                        for j, text in enumerate(record):
+                            typed = seen[j].get(text, _UNSEEN)
+                            if typed is _UNSEEN:
+                                typed = _csv_value(text, j, hints)
+                                if len(seen[j]) < _TYPED_PER_COLUMN:
+                                    seen[j][text] = typed
+                            row.append(typed)
+                        yield row
                 except csv.Error as exc:
                     raise _csv_error(path, exc) from None
 
@@ -192,6 +207,10 @@ class Workbook:
         if self._styled is not None:
             self._styled.close()
         self._fast = None
+
+
+_UNSEEN = object()
+_TYPED_PER_COLUMN = 20_000  # distinct cells remembered per CSV column (an id column never repeats)
 
 
 def _csv_error(path: Path, exc: csv.Error) -> BadDocument:
@@ -241,7 +260,7 @@ def _csv_value(text: str, column: int, hints: dict[int, str]) -> Any:
     if first.isdigit() or first in "+-.$¥€£₩₹RUC":
         body = s
         currency = False
-        m = _CURRENCY_PREFIX.match(body)
+        m = None if first.isdigit() else _CURRENCY_PREFIX.match(body)  # a symbol or sign comes first
         if m:
             body = m.group(1) + body[m.end():]
             currency = True
