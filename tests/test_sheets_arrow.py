@@ -262,10 +262,37 @@ def test_offset_header_with_a_gap_reads_the_same_whatever_the_recorded_dimension
     assert _col(table, "Share")["type"] == "percent" and _col(table, "Price")["type"] == "currency"
 
 
+def test_eager_columns_line_up_with_the_header_cells() -> None:
+    line_up = arrow_load._eager_columns
+    assert [(c.name, c.absolute_index, c.column_name_from) for c in line_up(
+        ["__UNNAMED__0", "a", "b", "__UNNAMED__3", "d"], {2: "a", 3: "b", 5: "d"}) or []] == [
+        ("__UNNAMED__0", 1, "generated"), ("a", 2, "looked_up"), ("b", 3, "looked_up"),
+        ("__UNNAMED__3", 4, "generated"), ("d", 5, "looked_up")]
+    assert line_up(["a", "b"], {0: "a", 2: "b"}) is None  # a gap fastexcel did not see
+    assert line_up(["__UNNAMED__0", "b"], {0: "x", 1: "b"}) is None  # a header named like a generated one
+    assert line_up(["__UNNAMED__0"], {}) is None
+
+
 def test_a_sheet_over_the_cell_limit_is_refused_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its recorded dimension keeps it off the straight-into-Arrow read (a dimension can also be
+    far larger than the data, so it is not refused on that alone); the read refuses it."""
     from copilot.errors import DocumentTooLarge
 
     path = _write(tmp_path / "big.xlsx")
+    monkeypatch.setattr(arrow_load, "_MAX_CELLS", 500)
+    eager: list[object] = []
+    real = arrow_load._load_batch
+    monkeypatch.setattr(arrow_load, "_load_batch", lambda *a, **k: eager.append(a) or real(*a, **k))
+    with pytest.raises(DocumentTooLarge) as info:
+        open_database(path)
+    assert "Sales" in str(info.value) and "\n" not in str(info.value)
+    assert not eager
+
+
+def test_a_stale_small_dimension_is_caught_on_what_was_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from copilot.errors import DocumentTooLarge
+
+    path = _set_dimension(_write(tmp_path / "stale.xlsx"), "A1:B2")
     monkeypatch.setattr(arrow_load, "_MAX_CELLS", 500)
     with pytest.raises(DocumentTooLarge) as info:
         open_database(path)

@@ -104,9 +104,9 @@ def _load(book: Workbook, name: str, **options: Any) -> Any:
 
 
 def _load_batch(book: Workbook, name: str, **options: Any) -> Any:
-    """``_load``'s Arrow batch built straight from the cells (fastexcel's eager mode, a little
-    cheaper), for a caller that needs no column metadata and has checked the size beforehand
-    from what it knows of the sheet; checked again on what was read."""
+    """``_load``'s Arrow batch built straight from the cells (fastexcel's eager mode: ~0.1 s less
+    CPU on a 200,000 × 20 sheet than an ExcelSheet turned into Arrow and freed), for a caller that
+    has checked the size beforehand from what it knows of the sheet; checked again on what was read."""
     try:
         batch = _reader(book).load_sheet(name, dtype_coercion="strict", schema_sample_rows=None, eager=True,
                                          **options)
@@ -117,6 +117,30 @@ def _load_batch(book: Workbook, name: str, **options: Any) -> Any:
     if batch.num_rows * batch.num_columns > _MAX_CELLS:
         raise _too_large(book, name, batch.num_rows, batch.num_columns)
     return batch
+
+
+@dataclass(frozen=True)
+class _ColumnInfo:
+    """What fastexcel's ``selected_columns`` says of a column, for a batch read eagerly."""
+
+    name: str
+    absolute_index: int
+    column_name_from: str
+
+
+def _eager_columns(names: list[str], header: dict[int, Any]) -> list[_ColumnInfo] | None:
+    """The columns of a batch read with its first row as header: fastexcel names a column with no
+    header cell ``__UNNAMED__<position>``, so the header cells (absolute columns, from the XML)
+    must sit exactly at the other positions, which also gives the sheet's first column. None when
+    they do not line up (a header that reads like a generated name, say)."""
+    named = [i for i, n in enumerate(names) if n != f"__UNNAMED__{i}"]
+    if not named or not header:
+        return None
+    start = min(header) - named[0]
+    if start < 0 or sorted(c - start for c in header) != named:
+        return None
+    looked_up = set(named)
+    return [_ColumnInfo(n, start + i, "looked_up" if i in looked_up else "generated") for i, n in enumerate(names)]
 
 
 def arrow_region(book: Workbook, raw: RawSheet, spec: TableSpec) -> ArrowRegion | None:
@@ -170,13 +194,23 @@ def fast_xlsx_region(book: Workbook, name: str) -> ArrowRegion | None:
         return None  # a header of dates, booleans or errors: leave it to the cell path
     if peek.header and max(peek.header) - min(peek.header) >= MAX_ARROW_COLUMNS:
         return None
-    loaded = _load(book, name, header_row=0)
-    if loaded is None:
-        return None
-    # Every column is selected here, so the selection is the sheet's columns; available_columns()
-    # would work the same list out again (~0.1 s on a 200,000-row sheet).
-    infos, data = loaded[0].selected_columns, loaded[1]
-    del loaded  # calamine's copy of the cells: free it before anything else is built
+    infos: Any = None
+    dim = peek.dimension
+    if dim is not None and (dim[2] - dim[0] + 1) * (dim[3] - dim[1] + 1) <= _MAX_CELLS:
+        # The recorded dimension bounds the sheet's size before anything is read (a stale one
+        # is caught by the batch's own check), so the cells can go straight into Arrow.
+        data = _load_batch(book, name, header_row=0)
+        if data is None:
+            return None
+        infos = _eager_columns(list(data.schema.names), peek.header)
+    if infos is None:
+        loaded = _load(book, name, header_row=0)
+        if loaded is None:
+            return None
+        # Every column is selected here, so the selection is the sheet's columns;
+        # available_columns() would work the same list out again (~0.1 s at 200,000 rows).
+        infos, data = loaded[0].selected_columns, loaded[1]
+        del loaded  # calamine's copy of the cells: free it before anything else is built
     absolute = [int(c.absolute_index) for c in infos]
     if (not absolute or len(absolute) > MAX_ARROW_COLUMNS
             or absolute != list(range(absolute[0], absolute[0] + len(absolute)))):

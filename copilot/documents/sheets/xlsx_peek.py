@@ -56,6 +56,9 @@ class XlsxPeek:
     header: dict[int, HeaderCell]  # absolute column -> the first row's cell
     formats: dict[int, str] = field(default_factory=dict)  # absolute column -> "percent" | "currency"
     codes: dict[int, str] = field(default_factory=dict)  # absolute column -> most common format code
+    # The sheet's <dimension ref>: (first row, first column, last row, last column), 0-based, as
+    # the writer recorded it (None when absent or unreadable; it may be stale, so check it).
+    dimension: tuple[int, int, int, int] | None = None
 
 
 def _col_index(letters: str) -> int:
@@ -112,11 +115,25 @@ def _text(cell: Element) -> str | None:
     return None
 
 
-def _read_rows(handle: IO[bytes], sample_rows: int) -> tuple[int, dict[int, HeaderCell], dict[int, list[tuple[int, int]]],
-                                                              dict[int, int]] | None:
+_Rows = tuple[int, dict[int, HeaderCell], dict[int, list[tuple[int, int]]], dict[int, int],
+              tuple[int, int, int, int] | None]
+_RANGE = re.compile(r"^([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?$")
+
+
+def _dimension(ref: str | None) -> tuple[int, int, int, int] | None:
+    m = _RANGE.match(ref or "")
+    if m is None:
+        return None
+    first = (int(m.group(2)) - 1, _col_index(m.group(1)))
+    last = (int(m.group(4)) - 1, _col_index(m.group(3))) if m.group(3) else first
+    return first[0], first[1], last[0], last[1]
+
+
+def _read_rows(handle: IO[bytes], sample_rows: int) -> _Rows | None:
     """First used row, its cells, (row, style) of every cell below it for ``sample_rows`` rows,
-    and the header cells' styles."""
+    the header cells' styles and the sheet's recorded dimension."""
     parser: Any = XMLPullParser(events=("end",))  # typeshed's event union does not unpack
+    dimension: tuple[int, int, int, int] | None = None
     first_row: int | None = None
     header: dict[int, HeaderCell] = {}
     header_styles: dict[int, int] = {}
@@ -127,15 +144,17 @@ def _read_rows(handle: IO[bytes], sample_rows: int) -> tuple[int, dict[int, Head
         block = handle.read(_BLOCK)
         read += len(block)
         if not block or read > _MAX_BYTES:
-            return (first_row, header, styles, header_styles) if first_row is not None else None
+            return (first_row, header, styles, header_styles, dimension) if first_row is not None else None
         parser.feed(block)
         for _event, elem in parser.read_events():
             if elem.tag != f"{_MAIN}row":
+                if elem.tag == f"{_MAIN}dimension":
+                    dimension = _dimension(elem.get("ref"))
                 continue
             r = elem.get("r")
             row_index = int(r) - 1 if r and r.isdigit() else row_index + 1
             if first_row is not None and row_index > first_row + sample_rows:
-                return first_row, header, styles, header_styles
+                return first_row, header, styles, header_styles, dimension
             col = -1
             for cell in elem.iter(f"{_MAIN}c"):
                 ref = _REF.match(cell.get("r") or "")
@@ -178,13 +197,13 @@ def peek_xlsx(path: Path, sheet: str, sample_rows: int = 50, code_rows: int = 20
         return None
     if found is None:
         return None
-    first_row, header, styles, header_styles = found
+    first_row, header, styles, header_styles, dimension = found
 
     def code(style: int) -> str:
         return codes[style] if 0 <= style < len(codes) else "General"
 
     header = {c: HeaderCell(h.kind, h.text, _is_date_code(code(header_styles[c]))) for c, h in header.items()}
-    peek = XlsxPeek(first_row, header)
+    peek = XlsxPeek(first_row, header, dimension=dimension)
     for col, seen in styles.items():
         kind = _most_common([k for _, s in seen if (k := format_kind(code(s)))])
         if kind:
