@@ -79,6 +79,29 @@ def test_report_html_is_escaped(fake_server: Any, fake_profile: str, tmp_path: P
     assert "report:" in capsys.readouterr().out
 
 
+def test_report_shows_markers_for_protected_pieces(fake_server: Any, fake_profile: str, memo: Path,
+                                                  tmp_path: Path) -> None:
+    """Tabs, breaks and protected pieces read as →, ↵ and chips in the report, never as ⟦n⟧."""
+    src = tmp_path / "marked.docx"
+    d = docx.Document()
+    para = d.add_paragraph("Name:")
+    para.add_run().add_tab()
+    para.add_run("the draft plan for the team")
+    para.add_run().add_break()
+    para.add_run("and the draft budget for Friday.")
+    d.save(str(src))
+    fake_server.set_default(fakes.model(fakes.polish_words))
+    report = tmp_path / "m.html"
+    assert main(["polish", str(src), "--profile", fake_profile, "--report", str(report)]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert "⟦" not in page and "→" in page and "↵" in page and "<ins>revised </ins>" in page
+
+    from copilot.documents.docx.markers import markers_html
+
+    shown = markers_html("a ⟦1⟧ b ⟦2⟧ c ⟦3⟧", ("fldSimple", "footnoteReference", "mystery"))
+    assert "域 field" in shown and "脚注 footnote" in shown and "受保护 protected" in shown
+
+
 def test_mode_clean(fake_server: Any, fake_profile: str, memo: Path) -> None:
     fake_server.set_default(fakes.model(fakes.upper))
     out = memo.with_name("clean.docx")

@@ -15,24 +15,13 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 
+from copilot.documents.docx.markers import TOKEN, group_of
+
 __all__ = ["TOKEN", "marker_legend", "markers_html", "markers_plain"]
 
-TOKEN = re.compile(r"⟦(\d+)⟧")
 _CHIP = ('<span style="background-color:#e4e8f0; color:#3c4a6b; font-size:small;">'
          "&#8202;{}&#8202;</span>")
 _SYMBOL = '<span style="color:#8a8f98;">{}</span>'
-
-# Text-map placeholder kinds (w: element local names, plus "field" and "math") by what they show.
-_GROUP = {
-    "tab": "tab", "ptab": "tab",
-    "br": "break", "cr": "break",
-    "field": "field", "fldSimple": "field", "instrText": "field",
-    "footnoteReference": "footnote", "endnoteReference": "endnote",
-    "drawing": "image", "pict": "image", "object": "object",
-    "hyperlink": "link",
-    "math": "math",
-    "commentReference": "comment",
-}
 
 
 def _chip_text(group: str) -> str:
@@ -59,15 +48,10 @@ def _describe(group: str) -> str:
     }.get(group, QCoreApplication.translate("Placeholders", "protected content, kept as it is"))
 
 
-def _group(kinds: Sequence[str], number: int) -> str:
-    kind = kinds[number - 1] if 0 < number <= len(kinds) else ""
-    return _GROUP.get(kind, "other")
-
-
 def markers_html(text_html: str, kinds: Sequence[str]) -> str:
     """HTML (already escaped, e.g. a diff) with each token replaced by its marker."""
     def marker(m: re.Match[str]) -> str:
-        group = _group(kinds, int(m.group(1)))
+        group = group_of(kinds, int(m.group(1)))
         if group == "tab":
             return _SYMBOL.format("→") + " "
         if group == "break":
@@ -80,7 +64,7 @@ def markers_html(text_html: str, kinds: Sequence[str]) -> str:
 def markers_plain(text: str, kinds: Sequence[str]) -> str:
     """Plain text with each token replaced by a marker: "→", "↵" or "[field]"."""
     def marker(m: re.Match[str]) -> str:
-        group = _group(kinds, int(m.group(1)))
+        group = group_of(kinds, int(m.group(1)))
         if group == "tab":
             return "→ "
         if group == "break":
@@ -94,7 +78,7 @@ def marker_legend(text: str, kinds: Sequence[str]) -> str:
     """One line per kind of marker in ``text``: what it stands for (for a tooltip); "" if none."""
     groups: list[str] = []
     for m in TOKEN.finditer(text):
-        group = _group(kinds, int(m.group(1)))
+        group = group_of(kinds, int(m.group(1)))
         if group not in groups:
             groups.append(group)
     lines = []

@@ -200,6 +200,10 @@ def _keep_edges(original: str, rewrite: str) -> str:
     return lead + rewrite.strip() + trail
 
 
+def _kinds(pm: ParaMap) -> tuple[str, ...]:
+    return tuple(p.kind for p in pm.placeholders)
+
+
 def _skip_reason(pm: ParaMap, options: PolishOptions) -> str | None:
     """Why a paragraph is not sent; "" means silently (nothing there to polish)."""
     plain = pm.plain.strip()
@@ -256,7 +260,7 @@ def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument
         if reason is None:
             candidates.append(n)
         elif reason:
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, pm.text, "skipped", reason)
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, pm.text, "skipped", reason, _kinds(pm))
     proposals.candidates = len(candidates)
 
     yield Started("polish", total=len(candidates))
@@ -284,17 +288,17 @@ def propose_rewrites(provider: Provider, template: Template, doc: PolishDocument
         if u in failed or u not in rewrites:
             why = failed.get(u, "no reply for this paragraph")
             outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, "", "rejected",
-                                               f"model request failed: {why}")
+                                               f"model request failed: {why}", _kinds(pm))
             return Notice(f"paragraph {n + 1} kept: model request failed")
         rewrite = _keep_edges(pm.text, rewrites[u])
         if rewrite == pm.text:
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "unchanged")
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "unchanged", "", _kinds(pm))
             return None
         reason = check_rewrite(pm.text, rewrite, template.id)
         if reason is not None:
-            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "rejected", reason)
+            outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "rejected", reason, _kinds(pm))
             return Notice(f"paragraph {n + 1} kept: {reason}")
-        outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "changed")
+        outcomes[n + 1] = ParagraphOutcome(n + 1, pm.part, pm.text, rewrite, "changed", "", _kinds(pm))
         if on_changed is not None:
             on_changed(n + 1, rewrite)
         return None

@@ -10,6 +10,7 @@ import html
 from typing import TYPE_CHECKING
 
 from copilot.documents.docx.diff import tokenize
+from copilot.documents.docx.markers import markers_html
 
 if TYPE_CHECKING:
     from copilot.tasks.polish_docx import ParagraphOutcome, PolishResult
@@ -21,6 +22,7 @@ body{font-family:system-ui,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.5em;vertical-align:top;
 text-align:left}th{background:#f4f4f4}del{background:#fdd;text-decoration:line-through}ins{background:#dfd;
 text-decoration:none}.rejected td.reason{color:#a00}.num{color:#888;white-space:nowrap}
+.chip{background:#e4e8f0;color:#3c4a6b;font-size:small;padding:0 .2em;border-radius:3px}.sym{color:#8a8f98}
 """
 
 
@@ -44,7 +46,8 @@ def side_by_side(old: str, new: str, deleted: str = "<del>{}</del>",
 
 
 def _row(o: ParagraphOutcome) -> str:
-    left, right = side_by_side(o.original, o.rewrite)
+    # Tokens are whole diff tokens, so each side's markers replace them after the diff.
+    left, right = (markers_html(side, o.placeholders) for side in side_by_side(o.original, o.rewrite))
     reason = f'<td class="reason">{html.escape(o.reason)}</td>' if o.status == "rejected" else "<td>changed</td>"
     return (f'<tr class="{o.status}"><td class="num">{o.paragraph}<br>{html.escape(o.part)}</td>'
             f"<td>{left}</td><td>{right}</td>{reason}</tr>")

@@ -35,6 +35,8 @@ class ParagraphOutcome:
     rewrite: str
     status: Literal["changed", "unchanged", "rejected", "skipped"]
     reason: str = ""
+    placeholders: tuple[str, ...] = ()
+    """The kind of each ``⟦n⟧`` token in the texts, in order (``copilot.documents.docx.markers``)."""
 
 
 @dataclass
