@@ -9,7 +9,7 @@ so the workspace's outputs land there too. Without LibreOffice: a one-line banne
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,9 @@ def is_legacy_document(path: Path) -> bool:
     return path.suffix.lower() in _DOCUMENTS
 
 
-def offer_conversion(window: Any, path: Path) -> bool:
-    """Ask (non-blocking) to convert ``path``; True when the question was shown."""
+def offer_conversion(window: Any, path: Path, then: Callable[[Path], object] | None = None) -> bool:
+    """Ask (non-blocking) to convert ``path``; True when the question was shown. The converted copy
+    goes to ``then`` (the PowerPoint workspace's source picker), or is opened like any file."""
     from copilot.documents.legacy import soffice
 
     modern = _DOCUMENTS[path.suffix.lower()]
@@ -56,7 +57,7 @@ def offer_conversion(window: Any, path: Path) -> bool:
         if isinstance(result, Path):
             done = QCoreApplication.translate("LegacyOpen", "Converted a copy: %1").replace("%1", result.name)
             window.statusBar().showMessage(done, 10000)
-            window.open_path(result)
+            (then or window.open_path)(result)
 
     def chosen(button: int) -> None:
         if button == QMessageBox.StandardButton.Yes:

@@ -49,3 +49,34 @@ def test_without_libreoffice_a_banner_names_the_fix(window: MainWindow, tmp_path
     assert not window.open_path(deck)
     text = window.banner.text()
     assert "old.ppt" in text and "LibreOffice" in text and "\n" not in text
+
+
+def test_a_doc_chosen_as_the_decks_source_becomes_a_converted_copy(window: MainWindow, qtbot: QtBot, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """PowerPoint's Word-document source takes a .doc too: after asking, the converted copy (not
+    the original, and not the Word workspace) becomes the source."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from copilot.documents import legacy
+
+    doc = tmp_path / "brief.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    converted = tmp_path / "brief.converted.docx"
+    monkeypatch.setattr(legacy, "soffice", lambda: "/usr/bin/soffice")  # the conversion itself is tested above
+
+    def convert_beside(path: Path) -> Path:
+        assert path == doc
+        shutil.copy(ROOT / "examples" / "memo.docx", converted)
+        return converted
+
+    monkeypatch.setattr(legacy, "convert_beside", convert_beside)
+    window.show_workspace("powerpoint")
+    deck = window.workspaces["powerpoint"]
+    deck.set_source_docx(doc)
+    box = window.legacy_dialog
+    assert isinstance(box, QMessageBox) and box.isVisible() and "brief.doc" in box.text()
+    assert deck.source_docx is None
+    box.done(QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(lambda: deck.source_docx == converted, timeout=20000)
+    assert window.current_key() == "powerpoint" and deck.source_tabs.currentIndex() == 2
+    assert str(converted) in deck.docx_label.text()

@@ -1421,8 +1421,8 @@
       <translation>选择 Word 文档</translation>
     </message>
     <message>
-      <source>Word documents (*.docx)</source>
-      <translation>Word 文档 (*.docx)</translation>
+      <source>Word documents (*.docx *.doc)</source>
+      <translation>Word 文档 (*.docx *.doc)</translation>
     </message>
     <message>
       <source>Write a topic, paste text or choose a document first.</source>

@@ -347,6 +347,7 @@ ZH_CN: dict[str, str] = {
     "Word": "Word",
     "Word document": "Word 文档",
     "Word documents (*.docx)": "Word 文档 (*.docx)",
+    "Word documents (*.docx *.doc)": "Word 文档 (*.docx *.doc)",
     "Word profile": "Word 使用的配置",
     "Write a topic, paste text or choose a document first.": "请先填写主题、粘贴文字或选择文档。",
     "Writing the report…": "正在写入报告…",

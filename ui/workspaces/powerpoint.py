@@ -423,11 +423,17 @@ class PowerPointWorkspace(DeckKnowledge, Workspace):
 
     def _on_docx_browse(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Word document"), "",
-                                              self.tr("Word documents (*.docx)"))
+                                              self.tr("Word documents (*.docx *.doc)"))
         if name:
             self.set_source_docx(Path(name))
 
     def set_source_docx(self, path: Path) -> None:
+        from ui.legacy_open import is_legacy_document, offer_conversion
+
+        if is_legacy_document(path):
+            # A .doc source: convert a copy (after asking) and take the copy as the source.
+            offer_conversion(self.window(), path, then=self.set_source_docx)
+            return
         self.source_docx = path
         self._show_docx()
         self.source_tabs.setCurrentIndex(2)
