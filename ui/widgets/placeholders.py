@@ -10,12 +10,11 @@ tooltip. The detail panes are read-only browsers, so a marker can never be typed
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication
 
-from copilot.documents.docx.markers import TOKEN, group_of
+from copilot.documents.docx.markers import TOKEN, group_of, replace_tokens
 
 __all__ = ["TOKEN", "marker_legend", "markers_html", "markers_plain"]
 
@@ -50,28 +49,15 @@ def _describe(group: str) -> str:
 
 def markers_html(text_html: str, kinds: Sequence[str]) -> str:
     """HTML (already escaped, e.g. a diff) with each token replaced by its marker."""
-    def marker(m: re.Match[str]) -> str:
-        group = group_of(kinds, int(m.group(1)))
-        if group == "tab":
-            return _SYMBOL.format("→") + " "
-        if group == "break":
-            return _SYMBOL.format("↵") + "<br>"
-        return _CHIP.format(html.escape(_chip_text(group)))
-
-    return TOKEN.sub(marker, text_html)
+    symbols = {"tab": _SYMBOL.format("→") + " ", "break": _SYMBOL.format("↵") + "<br>"}
+    return replace_tokens(text_html, kinds,
+                          lambda group: symbols.get(group) or _CHIP.format(html.escape(_chip_text(group))))
 
 
 def markers_plain(text: str, kinds: Sequence[str]) -> str:
     """Plain text with each token replaced by a marker: "→", "↵" or "[field]"."""
-    def marker(m: re.Match[str]) -> str:
-        group = group_of(kinds, int(m.group(1)))
-        if group == "tab":
-            return "→ "
-        if group == "break":
-            return "↵ "
-        return f"[{_chip_text(group)}]"
-
-    return TOKEN.sub(marker, text)
+    symbols = {"tab": "→ ", "break": "↵ "}
+    return replace_tokens(text, kinds, lambda group: symbols.get(group) or f"[{_chip_text(group)}]")
 
 
 def marker_legend(text: str, kinds: Sequence[str]) -> str:

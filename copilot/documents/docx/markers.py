@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-__all__ = ["TOKEN", "group_of", "markers_html"]
+__all__ = ["TOKEN", "group_of", "markers_html", "replace_tokens"]
 
 TOKEN = re.compile(r"⟦(\d+)⟧")
 
@@ -34,6 +34,8 @@ _CHIPS = {
     "object": "对象 object", "link": "链接 link", "math": "公式 equation", "comment": "批注 comment",
 }
 _CHIP = '<span class="chip" title="{title}">{text}</span>'
+_SYMBOLS = {"tab": '<span class="sym" title="tab 制表符">→</span> ',
+            "break": '<span class="sym" title="line break 换行">↵</span><br>'}
 
 
 def group_of(kinds: Sequence[str], number: int) -> str:
@@ -43,16 +45,17 @@ def group_of(kinds: Sequence[str], number: int) -> str:
     return _GROUP.get(kind, "other")
 
 
+def replace_tokens(text: str, kinds: Sequence[str], render: Callable[[str], str]) -> str:
+    """``text`` with each token replaced by ``render(group)`` (see ``group_of``)."""
+    return TOKEN.sub(lambda m: render(group_of(kinds, int(m.group(1)))), text)
+
+
 def markers_html(text_html: str, kinds: Sequence[str]) -> str:
     """Escaped HTML (a diff, say) with each token shown as a marker: → for a tab, ↵ for a break, a
     bilingual chip for the rest (kept as it is — the title says so)."""
-    def marker(m: re.Match[str]) -> str:
-        group = group_of(kinds, int(m.group(1)))
-        if group == "tab":
-            return '<span class="sym" title="tab 制表符">→</span> '
-        if group == "break":
-            return '<span class="sym" title="line break 换行">↵</span><br>'
+    def render(group: str) -> str:
         text = _CHIPS.get(group, "受保护 protected")
-        return _CHIP.format(title=html.escape(f"{text}: kept as it is 原样保留"), text=html.escape(text))
+        return _SYMBOLS.get(group) or _CHIP.format(title=html.escape(f"{text}: kept as it is 原样保留"),
+                                                   text=html.escape(text))
 
-    return TOKEN.sub(marker, text_html)
+    return replace_tokens(text_html, kinds, render)
