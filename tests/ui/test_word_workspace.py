@@ -124,3 +124,33 @@ def test_error_shows_the_cli_one_line_in_the_banner(word: WordWorkspace, qtbot: 
     text = window.banner.text()
     assert "no-such-profile" in text and "\n" not in text and "Traceback" not in text
     assert word.run_button.isEnabled()
+
+
+def test_a_citation_into_a_header_or_the_body_selects_its_row(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
+    """Knowledge-base citations name a paragraph within its part; the review finds header rows too."""
+    import docx
+
+    from copilot.kb.readers import _docx_blocks
+
+    src = tmp_path / "headed.docx"
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "Confidential — internal travel policy"
+    document.add_paragraph("")  # an empty body paragraph still counts in a citation's numbering
+    for text in TEXTS:
+        document.add_paragraph(text)
+    document.save(str(src))
+    cited = {b.text: b.locator for b in _docx_blocks(src) if b.text}
+    header = cited["Confidential — internal travel policy"]
+    assert header.get("part") == "header1"
+    assert window.open_path(src)
+    ws = window.workspaces["word"]
+    _wait_idle(qtbot, ws)
+
+    def current_text() -> str:
+        index = ws.proxy.mapToSource(ws.table.currentIndex())
+        return ws.model.rows[index.row()].para.text
+
+    ws.reveal(header)
+    assert current_text() == "Confidential — internal travel policy"
+    ws.reveal(cited[TEXTS[2]])
+    assert current_text() == TEXTS[2]

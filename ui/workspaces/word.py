@@ -543,10 +543,13 @@ class WordWorkspace(Workspace):
             self.sig_status.emit(self.tr("Open a document first"))
 
     def show_location(self, locator: dict[str, Any]) -> bool:
-        # Body paragraphs come first in polish order, so a body locator's number is the row's.
-        number = locator.get("paragraph")
-        if isinstance(number, int) and not locator.get("part") and self.paragraphs:
-            self.select_paragraph(number)
+        # A citation numbers paragraphs within their part (the body, or "header1", "footnotes"…).
+        number, part = locator.get("paragraph"), locator.get("part")
+        if isinstance(number, int) and self.paragraphs:
+            where = f"word/{part}.xml" if isinstance(part, str) and part else "word/document.xml"
+            match = next((p for p in self.paragraphs if p.part == where and p.in_part == number), None)
+            if match is not None:
+                self.select_paragraph(match.number)
         return bool(self.paragraphs)
 
     # -- save -----------------------------------------------------------------------------------

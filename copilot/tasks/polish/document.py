@@ -27,6 +27,9 @@ class Paragraph:
     heading: bool
     placeholders: tuple[str, ...] = ()
     """The kind of each ``⟦n⟧`` token in ``text`` (n = position + 1): tab, br, field, drawing, …"""
+    in_part: int = 0
+    """1-based position among its part's paragraphs, empty ones included: how a knowledge-base
+    citation names it (``{"paragraph": in_part, "part": "header1"}``)."""
 
 
 @dataclass
@@ -41,8 +44,14 @@ class PolishDocument:
 
     def paragraphs(self) -> list[Paragraph]:
         """Every paragraph that has text, numbered 1-based over all paragraphs."""
-        return [Paragraph(n + 1, pm.part, pm.text, bool(pm.heading), tuple(p.kind for p in pm.placeholders))
-                for n, pm in enumerate(self.maps) if pm.text.strip()]
+        out: list[Paragraph] = []
+        seen: dict[str, int] = {}
+        for n, pm in enumerate(self.maps):
+            seen[pm.part] = seen.get(pm.part, 0) + 1
+            if pm.text.strip():
+                out.append(Paragraph(n + 1, pm.part, pm.text, bool(pm.heading),
+                                     tuple(p.kind for p in pm.placeholders), seen[pm.part]))
+        return out
 
 
 def read_document(src: Path) -> PolishDocument:
