@@ -194,8 +194,13 @@ def test_cli_outline_build_read_critique(fake_server: FakeOpenAIServer, fake_pro
     assert data["slides"] == 5 and data["critique"] is None and isinstance(data["findings"], list)
     from copilot.history import recent
 
-    tasks = [h.task for h in recent()]
-    assert {"outline_deck", "build_deck", "read_deck"} <= set(tasks)
+    runs = recent()  # newest first; every deck command goes through recorded(), like the others
+    assert [(h.task, h.status) for h in reversed(runs)] == [
+        ("outline_deck", "ok"), ("build_deck", "ok"), ("build_deck", "OutputExists"), ("read_deck", "ok")]
+    outline_run, build_run = runs[-1], runs[-2]
+    assert outline_run.template == "deck.outline_topic" and outline_run.output_path == str(md)
+    assert outline_run.profile == fake_profile
+    assert build_run.output_path == str(pptx)
 
 
 def test_cli_bad_inputs_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

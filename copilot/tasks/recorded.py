@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from copilot.tasks.analyse_sheet import SummaryResult
     from copilot.tasks.ask import AskResult
     from copilot.tasks.ask_sheet import AskSheetResult
+    from copilot.tasks.build_deck import BuildResult
     from copilot.tasks.formula import ExplainResult, WriteResult
     from copilot.tasks.generate_code import CodeResult
     from copilot.tasks.outline_deck import OutlineResult
@@ -43,6 +44,8 @@ class RunInfo:
     input_text: str | None = None
     input_path: str | Path | None = None
     incognito: bool = False
+    output_path: str | Path | None = None
+    """Where the front end writes the result, when the task itself does not (an outline file)."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +109,8 @@ def _record(info: RunInfo, started: float, status: str, output: RunOutput | None
     try:
         history.record(task=info.task, status=output.status if status == "ok" else status, template=info.template,
                        profile=info.profile, model=output.model or info.model, tokens_in=output.tokens_in,
-                       tokens_out=output.tokens_out, seconds=time.time() - started, output_path=output.path,
+                       tokens_out=output.tokens_out, seconds=time.time() - started,
+                       output_path=output.path or info.output_path,
                        error=error, input_text=info.input_text, output_text=output.text, started=started,
                        source=info.source, input_path=info.input_path)
     except Exception:  # a broken history file must not fail the user's run
@@ -151,6 +155,10 @@ def _outline(r: OutlineResult) -> RunOutput:
     return RunOutput(r.markdown, None, r.model, r.usage.tokens_in, r.usage.tokens_out)
 
 
+def _build(r: BuildResult) -> RunOutput:
+    return RunOutput(None, r.path)
+
+
 def _read_deck(r: ReadDeckResult) -> RunOutput:
     return RunOutput(r.critique_markdown or r.markdown, r.path, r.model or None, r.usage.tokens_in,
                      r.usage.tokens_out)
@@ -168,6 +176,7 @@ _EXTRACTORS: dict[str, Callable[[Any], RunOutput]] = {
     "copilot.tasks.outline_deck.OutlineResult": _outline,
     "copilot.tasks.analyse_sheet.SummaryResult": _summary,
     "copilot.tasks.read_deck.ReadDeckResult": _read_deck,
+    "copilot.tasks.build_deck.BuildResult": _build,
 }
 
 

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import time
 from pathlib import Path
-from typing import Any
 
 from copilot.cli.common import add_profile_arg, drive, emit_json, err, out, sigint_cancels
-from copilot.errors import CopilotError, UsageError
+from copilot.errors import UsageError
 
 _FORMAT_HELP = "see docs/outline-format.md for the outline Markdown format"
 
@@ -66,26 +64,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.set_defaults(func=run_read_deck)
 
 
-def _record(task: str, started: float, status: str, **kw: Any) -> None:
-    from copilot import history
-
-    history.record(task=task, status=status, seconds=time.time() - started, started=started, source="cli",
-                   **kw)
-
-
 def run_outline(args: argparse.Namespace) -> int:
     from copilot.atomic import check_output, write_text
     from copilot.cancel import CancelToken
     from copilot.models import get_provider
     from copilot.tasks.outline_deck import OutlineResult, outline_deck
+    from copilot.tasks.recorded import RunInfo, recorded
 
     output = Path(args.output)
     check_output(output, force=args.force)
     if args.source and not Path(args.source).exists():
         raise UsageError(f"outline: --from {args.source}: no such file")
     provider = get_provider(args.profile)
-    started = time.time()
     template = "deck.outline_topic" if args.topic is not None else "deck.outline_document"
+    info = RunInfo("outline_deck", "cli", template=template, profile=provider.name, model=provider.model,
+                   input_text=args.topic, input_path=args.source, output_path=output)
     from copilot.documents.legacy import converted_copy, is_legacy, legacy_error
 
     source = Path(args.source) if args.source else None
@@ -94,21 +87,13 @@ def run_outline(args: argparse.Namespace) -> int:
     stack = contextlib.ExitStack()
     if source is not None and is_legacy(source):
         source = stack.enter_context(converted_copy(source))
-    try:
-        with stack, sigint_cancels(CancelToken()) as token:
-            result: OutlineResult = drive(
-                outline_deck(provider, topic=args.topic, source=source, slides=args.slides,
-                             audience=args.audience, tone=args.tone, lang=args.lang, notes=not args.no_notes,
-                             cancel=token),
-                stream_deltas=False, show_progress=not args.json)
-        write_text(output, result.markdown, force=args.force)
-    except CopilotError as exc:
-        _record("outline_deck", started, type(exc).__name__, template=template, profile=provider.name,
-                model=provider.model, error=str(exc), input_text=args.topic)
-        raise
-    _record("outline_deck", started, "ok", template=result.template, profile=provider.name, model=result.model,
-            tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out, output_path=output,
-            input_text=args.topic, output_text=result.markdown)
+    with stack, sigint_cancels(CancelToken()) as token:
+        result: OutlineResult = drive(
+            recorded(outline_deck(provider, topic=args.topic, source=source, slides=args.slides,
+                                  audience=args.audience, tone=args.tone, lang=args.lang, notes=not args.no_notes,
+                                  cancel=token), info),
+            stream_deltas=False, show_progress=not args.json)
+    write_text(output, result.markdown, force=args.force)
     if args.json:
         emit_json({"output": str(output), "slides": result.outline.slide_count(), "title": result.outline.title,
                    "model": result.model, "profile": provider.name, "calls": result.calls,
@@ -122,15 +107,13 @@ def run_outline(args: argparse.Namespace) -> int:
 
 def run_build(args: argparse.Namespace) -> int:
     from copilot.tasks.build_deck import BuildResult, build_deck
+    from copilot.tasks.recorded import RunInfo, recorded
 
-    started = time.time()
-    try:
-        result: BuildResult = drive(build_deck(args.outline, args.output, template=args.template, force=args.force),
-                                    stream_deltas=False, show_progress=not args.json)
-    except CopilotError as exc:
-        _record("build_deck", started, type(exc).__name__, error=str(exc), template=args.template)
-        raise
-    _record("build_deck", started, "ok", template=args.template, output_path=result.path)
+    info = RunInfo("build_deck", "cli", template=str(args.template) if args.template else None,
+                   input_path=args.outline)
+    result: BuildResult = drive(recorded(build_deck(args.outline, args.output, template=args.template,
+                                                    force=args.force), info),
+                                stream_deltas=False, show_progress=not args.json)
     if args.json:
         emit_json({"output": str(result.path), "slides": result.slides,
                    "added_for_overflow": result.added_for_overflow, "template": result.template})
@@ -144,13 +127,13 @@ def run_read_deck(args: argparse.Namespace) -> int:
     from copilot.cancel import CancelToken
     from copilot.models import Provider, get_provider
     from copilot.tasks.read_deck import ReadDeckResult, read_deck_task
+    from copilot.tasks.recorded import RunInfo, recorded
 
     if args.output:
         check_output(Path(args.output), force=args.force)
     provider: Provider | None = None
     if args.critique and not args.no_model:
         provider = get_provider(args.profile)
-    started = time.time()
     from copilot.documents.legacy import converted_copy, is_legacy, legacy_error
 
     deck = Path(args.deck)
@@ -159,22 +142,14 @@ def run_read_deck(args: argparse.Namespace) -> int:
     stack = contextlib.ExitStack()
     if is_legacy(deck):
         deck = stack.enter_context(converted_copy(deck))
-    try:
-        with stack, sigint_cancels(CancelToken()) as token:
-            result: ReadDeckResult = drive(read_deck_task(deck, critique=args.critique, provider=provider,
-                                                          lang=args.lang, cancel=token),
-                                           stream_deltas=False, show_progress=False)
-        if args.output:
-            write_text(args.output, result.markdown, force=args.force)
-    except CopilotError as exc:
-        if provider is not None:
-            _record("read_deck", started, type(exc).__name__, template="deck.critique", profile=provider.name,
-                    model=provider.model, error=str(exc))
-        raise
-    if provider is not None:
-        _record("read_deck", started, "ok", template="deck.critique", profile=provider.name, model=result.model,
-                tokens_in=result.usage.tokens_in, tokens_out=result.usage.tokens_out,
-                output_text=result.critique_markdown)
+    with stack, sigint_cancels(CancelToken()) as token:
+        events = read_deck_task(deck, critique=args.critique, provider=provider, lang=args.lang, cancel=token)
+        if provider is not None:  # a run that asked a model goes to the history; reading alone does not
+            events = recorded(events, RunInfo("read_deck", "cli", template="deck.critique", profile=provider.name,
+                                              model=provider.model, input_path=args.deck, output_path=args.output))
+        result: ReadDeckResult = drive(events, stream_deltas=False, show_progress=False)
+    if args.output:
+        write_text(args.output, result.markdown, force=args.force)
     if args.json:
         emit_json({"deck": str(args.deck), "slides": result.slides, "outline": result.markdown,
                    "output": args.output,
