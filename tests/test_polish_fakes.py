@@ -80,6 +80,24 @@ def polish_words(text: str) -> str:
     return text
 
 
+def record_finished_chunks(monkeypatch: Any) -> list[str]:
+    """The texts of every chunk the polish has had answered (and so cached), as it goes: a spy on
+    the asker, for resume tests (a request in flight at a cancel never finishes and is asked
+    again; a finished chunk never is)."""
+    from copilot.tasks.polish import propose
+
+    finished: list[str] = []
+    real_call = propose._Asker.__call__
+
+    def recording(self: Any, chunk: Any) -> Any:
+        answer = real_call(self, chunk)
+        finished.extend(self.texts[i] for i in chunk.items)
+        return answer
+
+    monkeypatch.setattr(propose._Asker, "__call__", recording)
+    return finished
+
+
 def test_request_paragraphs_parses_template_output() -> None:
     from copilot.prompts import get_template
 

@@ -17,7 +17,6 @@ from copilot.errors import Cancelled
 from copilot.events import Done, Progress
 from copilot.models import get_provider
 from copilot.prompts import get_template
-from copilot.tasks.polish import propose as propose_module
 from copilot.tasks.polish.document import apply_rewrites, read_document, write_document
 from copilot.tasks.polish.propose import propose_rewrites
 from copilot.tasks.polish_docx import PolishOptions, polish_docx
@@ -94,15 +93,7 @@ def test_cancel_then_resume_asks_no_finished_chunk_again(fake_server: Any, tmp_p
     d.save(str(src))
     out = tmp_path / "long.polished.docx"
 
-    finished: list[str] = []
-    real_call = propose_module._Asker.__call__
-
-    def recording(self: Any, chunk: Any) -> Any:
-        answer = real_call(self, chunk)
-        finished.extend(self.texts[i] for i in chunk.items)  # answered and in the chunk cache
-        return answer
-
-    monkeypatch.setattr(propose_module._Asker, "__call__", recording)
+    finished = fakes.record_finished_chunks(monkeypatch)
     token = CancelToken()
     with pytest.raises(Cancelled):
         for event in polish_docx(get_provider(profile), src, out, PolishOptions(concurrency=4), token):

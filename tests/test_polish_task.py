@@ -42,23 +42,13 @@ def run(provider_name: str, src: Path, out: Path, cancel: CancelToken | None = N
 
 def test_resume_after_cancel_asks_only_what_is_missing(fake_server: Any, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from copilot.tasks.polish import propose as propose_module
-
     profile = add_fake_profile(fake_server, "serial", concurrency=1, context_window=1200)
     fake_server.set_default(fakes.model(fakes.upper))
     src = make_doc(tmp_path / "long.docx", 60)
     out = tmp_path / "long.polished.docx"
     # The worker takes its next chunk as soon as a reply is in, so a request may be in flight when
     # the job is cancelled: it never finishes and is asked again. A finished chunk never is.
-    finished: list[str] = []
-    real_call = propose_module._Asker.__call__
-
-    def recording(self: Any, chunk: Any) -> Any:
-        answer = real_call(self, chunk)
-        finished.extend(self.texts[i] for i in chunk.items)  # answered and in the chunk cache
-        return answer
-
-    monkeypatch.setattr(propose_module._Asker, "__call__", recording)
+    finished = fakes.record_finished_chunks(monkeypatch)
     token = CancelToken()
     events = polish_docx(get_provider(profile), src, out, PolishOptions(), token)
     with pytest.raises(Cancelled):
