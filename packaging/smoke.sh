@@ -152,7 +152,7 @@ fi
 
 # -- 4. the app window under Xvfb ---------------------------------------------------------------------------
 step "starting Xvfb …"
-Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$WORK/xvfb.log" 2>&1 3>"$WORK/display" &
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp -noreset >"$WORK/xvfb.log" 2>&1 3>"$WORK/display" &
 XVFB_PID=$!
 for _ in $(seq 1 100); do [ -s "$WORK/display" ] && break; sleep 0.1; done
 [ -s "$WORK/display" ] || fail "Xvfb did not start: $(tail -2 "$WORK/xvfb.log")"
