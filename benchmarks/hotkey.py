@@ -35,19 +35,6 @@ TITLE = "Desk Copilot — Quick action"
 TIMEOUT_S = 10.0
 
 
-def start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        proc.kill()
-        raise SystemExit("Xvfb did not start")
-    return proc, f":{number}"
-
-
 class XWatcher:
     """Our own X connection: XTest key presses and Map/Expose/Unmap events of the quick window."""
 
@@ -125,6 +112,9 @@ def main() -> int:
     for tool in ("Xvfb", "xclip"):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is needed")
+    sys.path.insert(0, str(ROOT))
+    from tools.xvfb import start_xvfb
+
     xvfb, display = start_xvfb()
     home = tempfile.mkdtemp(prefix="dc-bench-")
     env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "DESK_COPILOT_HOME": home,

@@ -66,16 +66,10 @@ def _start_xvfb() -> tuple[subprocess.Popen[bytes] | None, str]:
         return None, os.environ["DISPLAY"]
     if shutil.which("Xvfb") is None:
         raise SystemExit("Xvfb is needed (apt-get install xvfb) or set DISPLAY")
-    number = next(n for n in range(150, 400) if not Path(f"/tmp/.X11-unix/X{n}").exists()
-                  and not Path(f"/tmp/.X{n}-lock").exists())
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 10
-    while not Path(f"/tmp/.X11-unix/X{number}").exists():
-        if proc.poll() is not None or time.monotonic() > deadline:
-            raise SystemExit("Xvfb did not start")
-        time.sleep(0.05)
-    return proc, f":{number}"
+    sys.path.insert(0, str(ROOT))
+    from tools.xvfb import start_xvfb
+
+    return start_xvfb()
 
 
 def _time_once(code: str, display: str, pycache: str) -> float:
@@ -117,8 +111,9 @@ def main() -> int:
     finally:
         shutil.rmtree(pycache, ignore_errors=True)
         if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(10)
+            from tools.xvfb import stop_xvfb
+
+            stop_xvfb(xvfb)
     m_min, m_app = statistics.median(minimal), statistics.median(app)
     print(f"minimal PySide6 window: median {m_min * 1000:.0f} ms  ({', '.join(f'{t * 1000:.0f}' for t in minimal)})")
     print(f"Desk Copilot main window: median {m_app * 1000:.0f} ms  ({', '.join(f'{t * 1000:.0f}' for t in app)})")

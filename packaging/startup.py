@@ -68,19 +68,6 @@ def _time_window(cmd: list[str], display: str) -> float:
                 proc.wait()
 
 
-def _start_xvfb() -> tuple[subprocess.Popen[bytes], str]:
-    read_fd, write_fd = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        xvfb.kill()
-        raise RuntimeError("Xvfb did not report a display")
-    return xvfb, f":{number}"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
@@ -97,14 +84,16 @@ def main() -> int:
         for name, cmd in launchers.items():
             results.setdefault(("CLI --version", name), []).append(_time_cli(cmd))
     if not args.no_window and shutil.which("Xvfb") and shutil.which("xdotool"):
-        xvfb, display = _start_xvfb()
+        sys.path.insert(0, str(ROOT))
+        from tools.xvfb import start_xvfb, stop_xvfb
+
+        xvfb, display = start_xvfb()
         try:
             for _ in range(args.runs):
                 for name, cmd in launchers.items():
                     results.setdefault(("app window shown", name), []).append(_time_window(cmd, display))
         finally:
-            xvfb.terminate()
-            xvfb.wait(timeout=30)
+            stop_xvfb(xvfb)
     print(f"load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; median of {args.runs}")
     print("| measure | source (s) | bundle (s) | bundle / source |")
     print("|---|---|---|---|")

@@ -26,16 +26,9 @@ LANGS = ("en", "zh_CN")
 def _xvfb() -> subprocess.Popen[bytes] | None:
     if os.environ.get("DISPLAY"):
         return None
-    read_fd, write_fd = os.pipe()
-    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as pipe:
-        number = pipe.readline().strip()
-    if not number:
-        proc.kill()
-        raise SystemExit("Xvfb did not start")
-    os.environ["DISPLAY"] = f":{number}"
+    from tools.xvfb import start_xvfb
+
+    proc, os.environ["DISPLAY"] = start_xvfb()
     return proc
 
 
@@ -66,16 +59,17 @@ def _script_models(server: object, view: str) -> None:
 
 
 def main(out_dir: str) -> int:
+    sys.path.insert(0, str(ROOT))
     xvfb = _xvfb()
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     os.environ["DESK_COPILOT_HOME"] = tempfile.mkdtemp(prefix="desk-copilot-tour-")
-    sys.path.insert(0, str(ROOT))
     try:
         return _tour(Path(out_dir))
     finally:
         if xvfb is not None:
-            xvfb.terminate()
-            xvfb.wait(10)
+            from tools.xvfb import stop_xvfb
+
+            stop_xvfb(xvfb)
 
 
 def _tour(out: Path) -> int:

@@ -266,8 +266,20 @@ class OpenAICompatibleProvider:
                     raise Cancelled() from None
                 raise self._map(exc, limits=limits) from None
 
-    def _read(self, response: Any, cancel: CancelToken, limits: Limits) -> Iterator[ChatChunk]:
+    @contextlib.contextmanager
+    def _reading(self, cancel: CancelToken, limits: Limits) -> Iterator[None]:
+        """A reply's body being read: a broken one is mapped, never leaked; a cancelled one is Cancelled."""
         try:
+            yield
+        except CopilotError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - mapped below
+            if cancel.is_cancelled:
+                raise Cancelled() from None
+            raise self._map(exc, mid_stream=True, limits=limits) from None
+
+    def _read(self, response: Any, cancel: CancelToken, limits: Limits) -> Iterator[ChatChunk]:
+        with self._reading(cancel, limits):
             for chunk in response:
                 if cancel.is_cancelled:
                     raise Cancelled()
@@ -281,26 +293,14 @@ class OpenAICompatibleProvider:
                     finish = choices[0].finish_reason
                 if text or usage or finish:
                     yield ChatChunk(text=text, usage=usage, finish_reason=finish)
-        except CopilotError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a broken stream is mapped, never leaked
-            if cancel.is_cancelled:
-                raise Cancelled() from None
-            raise self._map(exc, mid_stream=True, limits=limits) from None
 
     def _read_whole(self, whole: _Whole, cancel: CancelToken, limits: Limits) -> ChatChunk:
         """A non-streamed reply as one chunk."""
-        try:
+        with self._reading(cancel, limits):
             body = json.loads(whole.response.read())
             if cancel.is_cancelled:
                 raise Cancelled()
             return _whole_chunk(body)
-        except CopilotError:
-            raise
-        except Exception as exc:  # noqa: BLE001 - a broken body is mapped, never leaked
-            if cancel.is_cancelled:
-                raise Cancelled() from None
-            raise self._map(exc, mid_stream=True, limits=limits) from None
 
     def _where(self) -> str:
         return f"{self.name} at {self._profile.base_url}"

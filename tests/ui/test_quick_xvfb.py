@@ -37,31 +37,17 @@ TIMEOUT_S = 20.0
 
 
 class Xvfb:
-    """An Xvfb on a free display number (-displayfd lets the server pick it). ``-noreset``: by
-    default the server resets itself when its last client leaves, and a client connecting during
-    the reset is cut off ("connection reset by peer") — a test opening a display right after the
-    previous one closed its own failed that way in CI."""
+    """A private Xvfb (``tools.xvfb``: a display number it picks, no reset between clients)."""
 
     def __init__(self) -> None:
-        read_fd, write_fd = os.pipe()
-        self.proc = subprocess.Popen(
-            ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(write_fd)
-        with os.fdopen(read_fd) as pipe:
-            number = pipe.readline().strip()
-        if not number:
-            self.proc.kill()
-            raise RuntimeError("Xvfb did not start")
-        self.display = f":{number}"
+        from tools.xvfb import start_xvfb
+
+        self.proc, self.display = start_xvfb()
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait(5)
+        from tools.xvfb import stop_xvfb
+
+        stop_xvfb(self.proc)
 
 
 @pytest.fixture(scope="module")

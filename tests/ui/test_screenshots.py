@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,20 +19,13 @@ WORKSPACES = ("word", "excel", "powerpoint", "code", "prompts")
 def xvfb_display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed")
-    number = next(n for n in range(120, 400) if not Path(f"/tmp/.X{n}-lock").exists()
-                  and not Path(f"/tmp/.X11-unix/X{n}").exists())
-    proc = subprocess.Popen(["Xvfb", f":{number}", "-screen", "0", "1280x800x24", "-nolisten", "tcp", "-noreset"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    from tools.xvfb import start_xvfb, stop_xvfb
+
+    proc, display = start_xvfb()  # an Xvfb that is installed but does not start is a failure
     try:
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{number}").exists():
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.skip("Xvfb did not start")
-            time.sleep(0.05)
-        yield f":{number}"
+        yield display
     finally:
-        proc.terminate()
-        proc.wait(10)
+        stop_xvfb(proc)
 
 
 @pytest.mark.xvfb
