@@ -66,7 +66,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=1, help="fresh processes to run; medians printed (default 1)")
     args = ap.parse_args()
     if args.runs > 1:
-        return _median_of_runs(args.runs)
+        return _median_of_runs(args)
 
     home = Path(tempfile.mkdtemp(prefix="polish-bench-"))
     os.environ["DESK_COPILOT_HOME"] = str(home)
@@ -131,17 +131,16 @@ def main() -> int:
     return 0
 
 
-def _median_of_runs(runs: int) -> int:
+def _median_of_runs(args: argparse.Namespace) -> int:
     """Run this script ``runs`` times, each in a fresh process (imports and first-call costs
     included, as a user's run has them), and print each run's figures and their medians."""
     import re
     import statistics
     import subprocess
 
-    argv = [a for a in sys.argv[1:] if not a.startswith("--runs")]
-    if "--runs" in sys.argv[1:]:
-        i = sys.argv[1:].index("--runs")
-        argv = sys.argv[1:][:i] + sys.argv[1:][i + 2:]
+    runs = args.runs
+    argv = [f"--paragraphs={args.paragraphs}", f"--latency={args.latency}", f"--concurrency={args.concurrency}",
+            f"--chunk-size={args.chunk_size}"]
     figures: dict[str, list[float]] = {"whole": [], "model": [], "cpu": [], "main": []}
     patterns = {"whole": r"whole run: [\d.]+ s  -> wall / ideal = ([\d.]+)", "model": r"model phase: [\d.]+ s  -> ([\d.]+)",
                 "cpu": r"all threads\): ([\d.]+) s", "main": r"main thread .*: ([\d.]+) s"}
